@@ -1,0 +1,74 @@
+# Everything runs from a fresh clone with only python3 and make: each target creates the
+# virtual environment it needs and installs the tools pinned in pyproject.toml.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+TYPE_VERSIONS := 3.10 3.11 3.12 3.13 3.14
+# Other CPythons to run the runtime suite on, found in pyenv or on PATH.
+EXTRA_PYTHONS = $(shell for v in 10 11 12 13; do \
+	  p=$$(ls $$HOME/.pyenv/versions/3.$$v.*/bin/python3.$$v 2>/dev/null | sort -V | tail -n 1); \
+	  [ -n "$$p" ] || p=$$(command -v python3.$$v 2>/dev/null); \
+	  [ -n "$$p" ] && echo $$p; done)
+
+.PHONY: all demo test lint mypy pyright verifytypes pytest pytest-versions bench soak clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(STAMP)
+	$(PY) examples/quickstart.py
+	$(PY) examples/pipeline.py
+
+test: lint mypy pyright verifytypes pytest pytest-versions
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+mypy: $(STAMP)
+	@for v in $(TYPE_VERSIONS); do \
+	  echo "mypy --python-version $$v"; \
+	  $(BIN)/mypy --python-version $$v --cache-dir .mypy_cache/$$v || exit 1; \
+	done
+
+pyright: $(STAMP)
+	@for v in $(TYPE_VERSIONS); do \
+	  echo "pyright --pythonversion $$v"; \
+	  $(BIN)/pyright --pythonpath $(PY) --pythonversion $$v || exit 1; \
+	done
+
+verifytypes: $(STAMP)
+	$(BIN)/pyright --pythonpath $(PY) --verifytypes aiochannel --ignoreexternal
+
+pytest: $(STAMP)
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
+
+# The runtime suite on every other CPython found, each in a venv of its own.
+pytest-versions:
+	@ran="$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])') (with coverage)"; \
+	for p in $(EXTRA_PYTHONS); do \
+	  v=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	  [ "$$v" = "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" ] && continue; \
+	  env=.venv-$$v; \
+	  if [ ! -f $$env/.installed ] || [ pyproject.toml -nt $$env/.installed ]; then \
+	    $$p -m venv $$env && $$env/bin/python -m pip install --quiet --upgrade pip && \
+	    $$env/bin/python -m pip install --quiet -e '.[test]' && touch $$env/.installed || exit 1; \
+	  fi; \
+	  echo "pytest on CPython $$v ($$p)"; \
+	  $$env/bin/python -m pytest -q -p no:cacheprovider || exit 1; \
+	  ran="$$ran, $$v"; \
+	done; \
+	echo "runtime suite ran on CPython $$ran"
+
+clean:
+	rm -rf $(VENV) .venv-3.* .mypy_cache .pytest_cache .coverage build dist
