@@ -1,4 +1,4 @@
-"""The state shared by a channel and its views, and every operation that is not a fast path.
+"""The state shared by a channel and its views, and the slow halves of its operations.
 
 Bookkeeping, in terms of the fields of ``ChannelState``:
 
@@ -12,9 +12,14 @@ Bookkeeping, in terms of the fields of ``ChannelState``:
   room appears while a putter waits, it is granted to the oldest waiting putter. That is what makes
   waiting fair and ``*_nowait`` unable to jump the line.
 * A waiter that is cancelled after its promise passes the promise on, so nothing is lost or
-  duplicated; one cancelled before it is removed from its queue at once.
+  duplicated; one cancelled before it is removed from its queue when its task resumes.
 
 A waiter's future resolves to True for "promised" and to False for "closed".
+
+The fast paths in ``_channel.py`` look only at ``put_fast``, ``put_limit`` and ``get_fast``. Those
+are conservative: a non-``None`` value guarantees that the fast path is right, but they may be
+``None`` while it would be right, until the next ``refresh()``. Hot slow paths update them
+incrementally instead of calling ``refresh()``, which matters when every item needs a task switch.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from ._errors import ChannelClosed, ChannelEmpty, ChannelError
 T = TypeVar("T")
 
 
-def _closed() -> ChannelClosed:
+def closed_error() -> ChannelClosed:
     return ChannelClosed("channel is closed")
 
 
@@ -62,14 +67,14 @@ class ChannelState(Generic[T]):
         self.maxsize = maxsize
         #: ``maxsize``, or a bound never reached when the channel is unbounded.
         self.limit = maxsize or sys.maxsize
-        #: ``len(items)`` below which a put has room: ``limit + reserved - granted``.
-        self.put_limit = self.limit
         #: The buffer, made on first put: an idle channel stays a few hundred bytes.
         self.items: deque[T] | None = None
         #: ``items`` while a put may simply append below ``put_limit`` (open, no getter or putter
         #: waiting), else ``None``.
         self.put_fast: deque[T] | None = None
-        #: ``items`` while a get may simply pop the head (no putter waiting, nothing promised, no
+        #: ``len(items)`` below which there is room: ``limit + reserved - granted``.
+        self.put_limit = self.limit
+        #: ``items`` while a get may simply pop the head (nothing promised, no putter waiting, no
         #: joiner to wake), else ``None``.
         self.get_fast: deque[T] | None = None
         self.closed = False
@@ -96,28 +101,32 @@ class ChannelState(Generic[T]):
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recompute what the fast paths need; called after every change to the bookkeeping."""
+        """Recompute all that the fast paths look at."""
+        self.put_limit = self.limit + self.reserved - self.granted
         if self.putters:
             self.put_fast = self.get_fast = None
             return
         items = self.items
         self.get_fast = None if self.reserved or (self.closed and self.joiners) else items
         self.put_fast = None if self.closed or self.getters else items
-        self.put_limit = self.limit + self.reserved - self.granted
+
+    def bind(self, loop: AbstractEventLoop) -> None:
+        """Make ``loop`` the loop of the waiters; only allowed while nobody waits."""
+        if self.getters or self.putters or self.joiners or self.reserved or self.granted:
+            raise RuntimeError(
+                "channel is in use by tasks of another event loop: "
+                "a channel can only be waited on from one loop at a time"
+            )
+        self.loop = loop
 
     def new_future(self) -> Future[bool]:
         loop = get_running_loop()
         if loop is not self.loop:
-            if self.getters or self.putters or self.joiners or self.reserved or self.granted:
-                raise RuntimeError(
-                    "channel is in use by tasks of another event loop: "
-                    "a channel can only be waited on from one loop at a time"
-                )
-            self.loop = loop
+            self.bind(loop)
         return loop.create_future()
 
-    def append(self, item: T) -> None:
-        """Buffer ``item``; promise it to the oldest live waiting getter, if any."""
+    def add(self, item: T) -> None:
+        """Buffer ``item`` (there is room); promise it to the oldest waiting getter, if any."""
         items = self.items
         if items is None:
             items = self.items = deque()
@@ -132,33 +141,45 @@ class ChannelState(Generic[T]):
             getter = getters.popleft()
             if not getter.done():
                 self.reserved += 1
+                self.put_limit += 1
+                self.get_fast = None
                 getter.set_result(True)
+                if not getters and not self.putters and not self.closed:
+                    self.put_fast = self.items
                 return
 
     def take(self) -> T:
         """Remove and return the oldest available item; the caller checked that there is one."""
         items = self.items
-        assert items is not None  # qsize() > 0 implies it
+        assert items is not None  # an item is available
         reserved = self.reserved
         if reserved:
             item = items[reserved]
             del items[reserved]
         else:
             item = items.popleft()
-        if self.putters:
-            self.grant_room()
-        if self.closed:
+        putters = self.putters
+        if putters and len(items) - reserved + self.granted < self.limit:
+            # The slot we freed: grant it to the oldest live waiting putter.
+            while putters:
+                putter = putters.popleft()
+                if not putter.done():
+                    self.granted += 1
+                    putter.set_result(True)
+                    break
+        if self.joiners:
             self.wake_joiners()
         self.refresh()
         return item
 
     def grant_room(self) -> None:
-        """Grant free slots to the oldest live waiting putters."""
+        """Grant every free slot to the oldest live waiting putters."""
         putters = self.putters
         while putters and self.room() > 0:
             putter = putters.popleft()
             if not putter.done():
                 self.granted += 1
+                self.put_limit -= 1
                 putter.set_result(True)
 
     def wake_joiners(self) -> None:
@@ -169,7 +190,9 @@ class ChannelState(Generic[T]):
                 if not joiner.done():
                     joiner.set_result(True)
 
-    # -- operations -----------------------------------------------------------------------------
+    # -- the slow halves of the endpoint operations ----------------------------------------------
+    # The endpoints await the waiter futures themselves, between these calls, so that a wait costs
+    # no extra coroutine frame.
 
     def offer(self, item: T) -> bool:
         """Add ``item`` if there is room now; return whether it was added.
@@ -177,83 +200,90 @@ class ChannelState(Generic[T]):
         Raises ``ChannelClosed`` if the channel is closed.
         """
         if self.closed:
-            raise _closed()
-        if self.room() <= 0:
+            raise closed_error()
+        items = self.items
+        if items is not None and len(items) - self.reserved + self.granted >= self.limit:
             return False
-        self.append(item)
+        self.add(item)
         self.refresh()
         return True
 
-    async def wait_to_put(self, item: T) -> None:
-        """Wait for a slot, then add ``item``: the slow half of ``put()``."""
+    def enqueue_putter(self) -> Future[bool]:
+        """Queue a putter; its future resolves True when a slot is granted, False on close."""
         putter = self.new_future()
         putters = self.putters
         if putters is None:
             putters = self.putters = deque()
         putters.append(putter)
         self.put_fast = self.get_fast = None
-        try:
-            granted = await putter
-        except BaseException:
-            if not putter.done() or putter.cancelled():
-                _discard(putters, putter)
-            elif putter.result():
-                # Granted a slot but not taking it: hand it to the next putter in line.
-                self.granted -= 1
-                self.grant_room()
-            self.refresh()
-            raise
-        if granted:
+        return putter
+
+    def abandon_putter(self, putter: Future[bool]) -> None:
+        """Undo a putter whose wait raised (cancelled): leave the queue, or pass the slot on."""
+        if not putter.done() or putter.cancelled():
+            _discard(self.putters, putter)
+        elif putter.result():
             self.granted -= 1
-            if not self.closed:
-                # Into our slot; if a getter takes the item at once, the slot is free again.
-                self.append(item)
-                if putters:
-                    self.grant_room()
-                self.refresh()
-                return
+            self.grant_room()
         self.refresh()
-        raise _closed()
+
+    def fill_slot(self, granted: bool, item: T) -> None:
+        """Add a woken putter's ``item`` into its granted slot.
+
+        Raises ``ChannelClosed`` if the putter was woken by ``close()``, or the channel was closed
+        since the slot was granted; the item is then not added.
+        """
+        if not granted:
+            raise closed_error()
+        self.granted -= 1
+        self.put_limit += 1
+        if self.closed:
+            raise closed_error()
+        self.add(item)
+        if self.putters:
+            # If a getter took the item at once, the slot is free again.
+            self.grant_room()
 
     def nothing_to_get(self) -> ChannelError:
         """The error for a get that cannot wait and found no item."""
         if self.closed:
-            return _closed()
+            return closed_error()
         return ChannelEmpty("channel is empty")
 
-    async def wait_to_get(self) -> T:
-        """Wait for an item and take it: the slow half of ``get()``, once nothing is available.
+    def enqueue_getter(self) -> Future[bool]:
+        """Queue a getter; its future resolves True when an item is promised, False on close.
 
-        Raises ``ChannelClosed`` if the channel is closed, or is closed while this waits.
+        The caller checked that the channel is open and nothing is available.
         """
-        if self.closed:
-            raise _closed()
         getter = self.new_future()
         getters = self.getters
         if getters is None:
             getters = self.getters = deque()
         getters.append(getter)
         self.put_fast = None
-        try:
-            promised = await getter
-        except BaseException:
-            if not getter.done() or getter.cancelled():
-                _discard(getters, getter)
-            elif getter.result():
-                # An item was promised to us: it stays at the head, for the next getter in line.
-                self.reserved -= 1
-                self.promise_item()
-            self.refresh()
-            raise
-        if not promised:
-            raise _closed()
+        return getter
+
+    def abandon_getter(self, getter: Future[bool]) -> None:
+        """Undo a getter whose wait raised (cancelled): leave the queue, or pass the item on.
+
+        A promised item stays at the head, for the next getter in line or for anyone.
+        """
+        if not getter.done() or getter.cancelled():
+            _discard(self.getters, getter)
+        elif getter.result():
+            self.reserved -= 1
+            self.promise_item()
+        self.refresh()
+
+    def claim(self) -> T:
+        """Take the item promised to a woken getter: the oldest in the buffer."""
         items = self.items
         assert items is not None  # an item was promised
         self.reserved -= 1
+        self.put_limit -= 1
         item = items.popleft()
         if self.joiners:
             self.wake_joiners()
-        self.refresh()
         return item
 
     def close(self) -> None:
