@@ -70,5 +70,12 @@ pytest-versions:
 	done; \
 	echo "runtime suite ran on CPython $$ran"
 
+# Benchmarks (issue 5): installs the aiochannel 1.x peer pinned in pyproject.toml into
+# benchmarks/.legacy (the only step that may use the network), then runs every scenario and
+# writes benchmarks/results/{results.json,results.md,chart.png}. About 2 minutes on 2 cores.
+bench: $(STAMP)
+	$(PY) -m benchmarks.legacy_install
+	$(PY) -m benchmarks --legacy require
+
 clean:
 	rm -rf $(VENV) .venv-3.* .mypy_cache .pytest_cache .coverage build dist

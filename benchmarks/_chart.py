@@ -1,0 +1,112 @@
+"""The PNG chart: per loop, ns/item and the ratios to aiochannel per scenario; then idle memory."""
+
+# matplotlib's stubs leave ``**kwargs`` unannotated on nearly every plotting method, which strict
+# pyright reports as a partially unknown member type at each call; that rule alone is off here.
+# pyright: reportUnknownMemberType=false
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ._report import METHODS, Impl, Results, Spread
+
+__all__ = ["write_chart"]
+
+_CHART_TITLES = {"asyncio": "default loop (trio: own loop)", "uvloop": "uvloop"}
+
+
+# -- chart --------------------------------------------------------------------------------------
+
+
+def write_chart(results: Results, path: Path) -> None:
+    """A PNG: per loop, ns/item and the ratios to aiochannel per scenario; then idle memory."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    sections = results.sections()
+    scenarios = results.scenarios
+    ticks = list(range(len(scenarios)))
+    fig = Figure(figsize=(17, 4.8 * len(sections) + 3.6), layout="constrained")
+    grid = fig.add_gridspec(
+        len(sections) + 1, 2, height_ratios=[4.8] * len(sections) + [2.4], width_ratios=[1, 1]
+    )
+
+    def bars(ax: Axes, impls: list[Impl], value: Callable[[str, str], Spread]) -> None:
+        width = 0.84 / len(impls)
+        for i, impl in enumerate(impls):
+            xs = [j - 0.42 + width * (i + 0.5) for j in ticks]
+            spreads = [value(scenario.key, impl.key) for scenario in scenarios]
+            medians = [spread.median for spread in spreads]
+            drawn = ax.bar(
+                xs,
+                medians,
+                width=width,
+                color=impl.color,
+                label=impl.label,
+                yerr=[
+                    [spread.median - spread.q1 for spread in spreads],
+                    [spread.q3 - spread.median for spread in spreads],
+                ],
+                capsize=1.5,
+                error_kw={"elinewidth": 0.6},
+            )
+            labels = [f"{m:,.0f}" if m >= 10 else f"{m:.2f}" for m in medians]
+            ax.bar_label(drawn, labels, rotation=90, fontsize=6, padding=2)
+        ax.set_yscale("log")
+        ax.set_xticks(ticks, [scenario.short for scenario in scenarios], fontsize="small")
+        ax.set_xlim(-0.5, len(scenarios) - 0.5)
+        ax.grid(axis="y", which="both", alpha=0.25)
+        ax.set_ylim(top=ax.get_ylim()[1] * 4)  # room for the bar labels
+
+    for row, section in enumerate(sections):
+        title = _CHART_TITLES.get(section, section)
+        impls = results.impls_in(section)
+
+        def ns(scenario: str, impl: str, section: str = section) -> Spread:
+            return results.ns(section, scenario, impl)
+
+        def ratio(scenario: str, impl: str, section: str = section) -> Spread:
+            value = results.ratio(section, scenario, impl)
+            return Spread(value, value, value, value, value)
+
+        left = fig.add_subplot(grid[row, 0])
+        bars(left, impls, ns)
+        left.set_ylabel("ns per item (lower is better)")
+        left.set_title(f"{title}: ns per item (median, IQR)", fontsize="medium")
+
+        right = fig.add_subplot(grid[row, 1])
+        bars(right, [impl for impl in impls if impl.key != METHODS], ratio)
+        right.axhline(1.0, color="black", linewidth=0.8)
+        right.axhline(2.0, color="black", linewidth=0.8, linestyle="--")
+        right.set_ylabel("row's ns per item / aiochannel methods'")
+        right.set_title(
+            f"{title}: ratio to aiochannel methods (>1: aiochannel faster; dashed: 2x)",
+            fontsize="medium",
+        )
+
+    memory = fig.add_subplot(grid[len(sections), :])
+    keys = list(results.memory)
+    sizes = [results.memory[key] for key in keys]
+    colors = {impl.key: impl.color for impl in results.impls}
+    drawn = memory.barh(
+        [results.memory_labels[key] for key in keys],
+        sizes,
+        color=[colors.get(key, "grey") for key in keys],
+    )
+    memory.bar_label(drawn, [f"{size:,.0f} B" for size in sizes], padding=3, fontsize="small")
+    memory.invert_yaxis()
+    memory.set_xlabel("idle bytes per channel (tracemalloc, lower is better)")
+    memory.set_xlim(0, max(sizes) * 1.12)
+
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize="small")
+    fig.suptitle(
+        f"aiochannel benchmarks, {results.meta['repetitions']} interleaved repetitions, "
+        f"{results.meta['created']}\n{results.machine_line}",
+        fontsize="medium",
+    )
+    fig.savefig(path, dpi=80)

@@ -1,0 +1,404 @@
+"""The benchmark harness: runs every scenario for aiochannel and its peers, side by side.
+
+Within each repetition, for each scenario, every (implementation, loop) pair runs once, in an
+order shuffled afresh (seeded), so that no implementation always runs first, last, or right after
+a given other one. aiochannel 1.4.1 runs in a worker process (see ``benchmarks._legacy``), called
+in the same interleaved order. Each run uses a fresh event loop, with the garbage collector
+collected before and disabled during it. After a warm-up pass (which also checks every workload),
+the repetitions are the samples: medians, quartiles and extremes are over them.
+
+``python -m benchmarks --help`` lists the options; ``make bench`` runs the full set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from aiochannel import Channel
+
+from ._chart import write_chart
+from ._legacy import LEGACY_DIR, ROOT, LegacyWorker, installed_requirement
+from ._memory import idle_bytes
+from ._peers import anyio_pair, run_anyio, run_trio, trio_pair
+from ._report import (
+    METHODS,
+    VIEWS,
+    Impl,
+    Results,
+    render_markdown,
+    render_terminal,
+    write_json,
+)
+from ._workloads import (
+    LOOPS,
+    SCENARIOS,
+    Ends,
+    LoopName,
+    Scenario,
+    channel_workload,
+    floor_workload,
+    queue_workload,
+    run_on_loop,
+)
+
+__all__ = ["main"]
+
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+
+IMPLS = (
+    Impl(METHODS, "aiochannel (Channel methods)", "#1f77b4"),
+    Impl(VIEWS, "aiochannel (sender/receiver views)", "#6baed6"),
+    Impl("queue", "asyncio.Queue", "#ff7f0e"),
+    Impl("legacy", "aiochannel 1.4.1", "#9467bd"),
+    Impl("anyio", "anyio memory object stream", "#2ca02c"),
+    Impl("trio", "trio memory channel (trio loop)", "#d62728"),
+    Impl("floor", "floor (no-op await per put/get)", "#7f7f7f"),
+)
+
+
+def _ours_methods(maxsize: int) -> Ends:
+    ch = Channel[int](maxsize)
+    return ch, ch, ch.close
+
+
+def _ours_views(maxsize: int) -> Ends:
+    ch = Channel[int](maxsize)
+    tx, rx = ch.sender, ch.receiver
+    return tx, rx, tx.close
+
+
+class _Runner:
+    """Runs one implementation on one scenario and returns nanoseconds."""
+
+    def __init__(self, legacy: LegacyWorker | None) -> None:
+        self.legacy = legacy
+
+    def run(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> int:
+        if impl == METHODS:
+            return run_on_loop(loop, lambda: channel_workload(_ours_methods, scenario, n))
+        if impl == VIEWS:
+            return run_on_loop(loop, lambda: channel_workload(_ours_views, scenario, n))
+        if impl == "queue":
+            return run_on_loop(loop, lambda: queue_workload(scenario, n))
+        if impl == "floor":
+            return run_on_loop(loop, lambda: floor_workload(scenario, n))
+        if impl == "anyio":
+            return run_anyio(scenario, n, loop)
+        if impl == "trio":
+            return run_trio(scenario, n)
+        if impl == "legacy":
+            assert self.legacy is not None
+            return self.legacy.run(scenario.key, n, loop)
+        raise ValueError(f"unknown implementation {impl!r}")
+
+
+# -- where it ran -------------------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def _version(dist: str) -> str:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages: other work on the machine skews the figures."""
+    try:
+        return [round(load, 2) for load in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _git_revision() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    revision = git("rev-parse", "--short", "HEAD")
+    if not revision:
+        return "unknown revision"
+    if git("status", "--porcelain", "--", "src"):
+        revision += " + uncommitted changes in src/"
+    return revision
+
+
+def _meta(
+    args: argparse.Namespace, legacy: LegacyWorker | None, argv: list[str]
+) -> tuple[dict[str, object], str]:
+    """The run's metadata for the results file, and the one-line summary of it."""
+    import aiochannel
+
+    machine: dict[str, object] = {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    versions: dict[str, str | None] = {
+        "aiochannel": aiochannel.__version__,
+        "aiochannel_revision": _git_revision(),
+        "aiochannel_legacy": legacy.version if legacy is not None else None,
+        "anyio": _version("anyio"),
+        "trio": _version("trio"),
+        "uvloop": _version("uvloop"),
+        "matplotlib": _version("matplotlib"),
+    }
+    meta: dict[str, object] = {
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(["python -m benchmarks", *argv]),
+        "machine": machine,
+        "python": python,
+        "versions": versions,
+        "repetitions": args.repetitions,
+        "seed": args.seed,
+        "memory_channels": args.memory_channels,
+        "load_average_at_start": _load_average(),
+        "method": (
+            "interleaved: per repetition and scenario, every (implementation, loop) pair once "
+            "in a freshly shuffled order; fresh event loop per run; gc collected before and "
+            "disabled during each run; one warm-up pass first"
+        ),
+    }
+    line = (
+        f"{machine['cpu']}, {machine['cores']} cores; {python}; "
+        f"aiochannel {versions['aiochannel']} ({versions['aiochannel_revision']}), "
+        f"aiochannel {versions['aiochannel_legacy'] or '1.x: not measured'}, "
+        f"anyio {versions['anyio']}, trio {versions['trio']}, uvloop {versions['uvloop']}"
+    )
+    return meta, line
+
+
+# -- memory -------------------------------------------------------------------------------------
+
+
+def _measure_memory(
+    count: int, legacy: LegacyWorker | None
+) -> tuple[dict[str, float], dict[str, str]]:
+    import trio
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+    def ours() -> tuple[object, ...]:
+        return (Channel[int](),)
+
+    def ours_views() -> tuple[object, ...]:
+        ch = Channel[int]()
+        _ = ch.sender, ch.receiver
+        return (ch,)
+
+    def queue() -> tuple[object, ...]:
+        return (asyncio.Queue[int](),)
+
+    def anyio_streams() -> tuple[object, ...]:
+        return anyio_pair()
+
+    def trio_channels() -> tuple[object, ...]:
+        return trio_pair()
+
+    def close(obj: object) -> None:
+        if isinstance(
+            obj,
+            (
+                MemoryObjectSendStream,
+                MemoryObjectReceiveStream,
+                trio.MemorySendChannel,
+                trio.MemoryReceiveChannel,
+            ),
+        ):
+            obj.close()
+
+    makers: list[tuple[str, str, Callable[[], tuple[object, ...]]]] = [
+        (VIEWS, "aiochannel Channel + sender + receiver", ours_views),
+        (METHODS, "aiochannel Channel (no views made)", ours),
+        ("queue", "asyncio.Queue", queue),
+        ("anyio", "anyio memory object stream pair", anyio_streams),
+        ("trio", "trio memory channel pair", trio_channels),
+    ]
+    sizes: dict[str, float] = {}
+    labels: dict[str, str] = {}
+
+    async def measure() -> None:
+        for key, label, make in makers:
+            sizes[key] = idle_bytes(make, count, close)
+            labels[key] = label
+            if key == "queue" and legacy is not None:
+                sizes["legacy"] = legacy.idle_bytes(count)
+                labels["legacy"] = f"aiochannel {legacy.version} Channel"
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(measure())
+    finally:
+        loop.close()
+    return sizes, labels
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def _items(scenario: Scenario, args: argparse.Namespace) -> int:
+    unit = scenario.unit
+    if args.quick:
+        return unit * max(1, 200 // unit)
+    wanted = scenario.items * float(args.scale)
+    return max(unit, round(wanted / unit) * unit)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Benchmark aiochannel against asyncio.Queue, aiochannel 1.4.1, anyio, trio.",
+    )
+    parser.add_argument("--repetitions", type=int, default=12, help="samples per figure")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every item count")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: about 200 items per scenario, one repetition, no warm-up",
+    )
+    parser.add_argument("--seed", type=int, default=20240505, help="seed of the run order")
+    parser.add_argument(
+        "--memory-channels", type=int, default=1000, help="channels per memory figure"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for the results")
+    parser.add_argument("--legacy-dir", type=Path, default=LEGACY_DIR)
+    parser.add_argument(
+        "--legacy",
+        choices=("auto", "require", "skip"),
+        default="auto",
+        help="aiochannel 1.4.1: 'auto' measures it if --legacy-dir holds it (install it with "
+        "'python -m benchmarks.legacy_install'), 'require' fails if not",
+    )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=[scenario.key for scenario in SCENARIOS],
+        help="run only this scenario (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--loop",
+        action="append",
+        choices=LOOPS,
+        help="run only on this asyncio loop (repeatable; default: both)",
+    )
+    parser.add_argument(
+        "--peer",
+        action="append",
+        choices=[impl.key for impl in IMPLS if impl.key not in (METHODS, VIEWS)],
+        help="measure only this peer besides aiochannel (repeatable; default: all)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repetitions = 1
+        args.memory_channels = min(args.memory_channels, 50)
+    if args.repetitions < 1:
+        parser.error("--repetitions must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parse(argv)
+    started = time.perf_counter()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    legacy_dir: Path = args.legacy_dir
+    scenarios = [s for s in SCENARIOS if args.scenario is None or s.key in args.scenario]
+    section_names = [loop for loop in LOOPS if args.loop is None or loop in args.loop]
+    peers: set[str] = {impl.key for impl in IMPLS} if args.peer is None else set(args.peer)
+    if args.peer is not None and "legacy" not in peers:
+        args.legacy = "skip"
+    use_legacy = args.legacy != "skip" and installed_requirement(legacy_dir) is not None
+    if args.legacy == "require" and not use_legacy:
+        print(f"no aiochannel 1.x in {legacy_dir}: run python -m benchmarks.legacy_install")
+        return 2
+    if args.legacy == "auto" and not use_legacy:
+        print(f"note: aiochannel 1.x not measured (nothing installed in {legacy_dir})")
+
+    with ExitStack() as stack:
+        legacy = stack.enter_context(LegacyWorker(legacy_dir)) if use_legacy else None
+        impl_keys = [
+            impl.key
+            for impl in IMPLS
+            if impl.key in (METHODS, VIEWS)
+            or (impl.key in peers and (impl.key != "legacy" or legacy is not None))
+        ]
+        impls = [impl for impl in IMPLS if impl.key in impl_keys]
+        loops: dict[str, dict[str, str]] = {}
+        for name in section_names:
+            loops[name] = {key: name for key in impl_keys if key != "trio" or name == "asyncio"}
+            if "trio" in loops[name]:
+                loops[name]["trio"] = "trio"
+        items = {scenario.key: _items(scenario, args) for scenario in scenarios}
+        meta, machine_line = _meta(args, legacy, argv)
+        results = Results(
+            meta=meta,
+            machine_line=machine_line,
+            scenarios=scenarios,
+            items=items,
+            impls=impls,
+            loops=loops,
+        )
+        runner = _Runner(legacy)
+        jobs = [(section, key) for section in loops for key in loops[section]]
+        rng = random.Random(args.seed)
+
+        if not args.quick:
+            print("warm-up ...", file=sys.stderr, flush=True)
+            for scenario in scenarios:
+                n = max(scenario.unit, items[scenario.key] // 10 // scenario.unit * scenario.unit)
+                for section, key in jobs:
+                    runner.run(key, scenario, n, _loop(section))
+        for repetition in range(args.repetitions):
+            print(
+                f"repetition {repetition + 1}/{args.repetitions} "
+                f"({time.perf_counter() - started:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            for scenario in scenarios:
+                order = list(jobs)
+                rng.shuffle(order)
+                n = items[scenario.key]
+                for section, key in order:
+                    ns = runner.run(key, scenario, n, _loop(section))
+                    results.add(section, scenario.key, key, ns / n)
+        results.memory, results.memory_labels = _measure_memory(args.memory_channels, legacy)
+        meta["load_average_at_end"] = _load_average()
+
+    write_json(results, out / "results.json")
+    (out / "results.md").write_text(render_markdown(results), encoding="utf-8")
+    write_chart(results, out / "chart.png")
+    print(render_terminal(results))
+    print(
+        f"\nwrote {out / 'results.json'}, {out / 'results.md'}, {out / 'chart.png'} "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+    return 0
+
+
+def _loop(section: str) -> LoopName:
+    return "uvloop" if section == "uvloop" else "asyncio"
