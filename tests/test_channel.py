@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import faulthandler
 import re
 import subprocess
 import sys
 import textwrap
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 
 import pytest
 import uvloop
 
 from aiochannel import Channel, ChannelEmpty, ChannelFull
+
+
+@pytest.fixture(autouse=True)
+def watchdog() -> Iterator[None]:
+    """A test that hangs (a waiter never woken) ends the run with a traceback of every thread."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 LOOP_FACTORIES = [
@@ -132,6 +142,20 @@ def test_construct_without_a_loop_and_without_warnings() -> None:
         _ = ch.sender, ch.receiver
         ch.put_nowait("x")
         assert ch.get_nowait() == "x"
+
+
+def test_construction_never_looks_up_an_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden() -> asyncio.AbstractEventLoop:
+        raise AssertionError("get_event_loop() called")
+
+    monkeypatch.setattr(asyncio, "get_event_loop", forbidden)
+    monkeypatch.setattr(asyncio.events, "get_event_loop", forbidden)
+    ch: Channel[int] = Channel(3)
+    assert (ch.sender.maxsize, ch.receiver.maxsize) == (3, 3)
+    ch.put_nowait(1)
+    assert list(ch) == [1]
+    ch.close()
+    assert ch.get_nowait() == 1
 
 
 # -- put / get ----------------------------------------------------------------------------------
@@ -492,6 +516,56 @@ def test_waiting_from_a_second_loop_is_a_runtime_error(factory: LoopFactory, op:
             return await task
 
         assert second.run_until_complete(later()) == 9
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.parametrize("factory", LOOP_FACTORIES)
+@pytest.mark.parametrize("op", ["get", "put", "join"])
+def test_timed_out_waiters_do_not_hold_the_channel_to_their_loop(
+    factory: LoopFactory, op: str
+) -> None:
+    # After a wait timed out (or was cancelled), nobody waits: another loop may wait on it.
+    ch: Channel[int] = Channel(1)
+
+    def wait() -> Coroutine[object, object, object]:
+        if op == "put":
+            return ch.put(1)
+        if op == "get":
+            return ch.get()
+        return ch.join()
+
+    async def wait_once() -> None:
+        if op == "put":
+            ch.put_nowait(0)  # full: a put waits
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(wait(), 0.001)
+        task = asyncio.ensure_future(wait())
+        await settle()
+        task.cancel()
+        await settle()
+        assert task.cancelled()
+
+    async def serve_on_second() -> list[int]:
+        if op == "put":
+            putter = asyncio.ensure_future(ch.put(2))  # waits: the channel is still full
+            await settle()
+            got = [ch.get_nowait()]
+            await putter
+            return [*got, ch.get_nowait()]
+        getter = asyncio.ensure_future(ch.get())
+        await settle()
+        ch.put_nowait(5)
+        return [await getter]
+
+    first = factory()
+    second = factory()
+    try:
+        first.run_until_complete(wait_once())
+        expected = [0, 2] if op == "put" else [5]
+        assert second.run_until_complete(serve_on_second()) == expected
+        assert list(ch) == []
     finally:
         first.close()
         second.close()

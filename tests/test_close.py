@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+from collections.abc import Iterator
 
 import pytest
 
 from aiochannel import Channel, ChannelClosed, ChannelEmpty, ChannelFull
+
+
+@pytest.fixture(autouse=True)
+def watchdog() -> Iterator[None]:
+    """A test that hangs (a waiter never woken) ends the run with a traceback of every thread."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
 
 CLOSED = "^channel is closed$"
 

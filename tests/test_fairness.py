@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+from collections.abc import Iterator
 
 import pytest
 
 from aiochannel import Channel, ChannelEmpty, ChannelFull
+
+
+@pytest.fixture(autouse=True)
+def watchdog() -> Iterator[None]:
+    """A test that hangs (a waiter never woken) ends the run with a traceback of every thread."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 async def settle(rounds: int = 5) -> None:
@@ -152,3 +162,42 @@ async def test_getter_and_get_nowait_interleaved() -> None:
     ch.put_nowait(3)
     assert ch.get_nowait() == 3  # 2 is promised; 3 is available
     assert await waiter == 2
+
+
+async def test_slot_freed_by_a_promised_put_goes_to_the_next_putter() -> None:
+    # A granted putter's item goes straight to a waiting getter: its slot is free again, and is
+    # granted to the next waiting putter at once.
+    ch: Channel[str] = Channel(1)
+    ch.put_nowait("a")
+    putters = [asyncio.ensure_future(ch.put(s)) for s in ("b", "c")]
+    await settle()
+    assert ch.get_nowait() == "a"  # slot granted to putters[0]
+    getter = asyncio.ensure_future(ch.get())  # nothing available: waits
+    await settle()
+    assert await asyncio.wait_for(getter, 5) == "b"
+    await asyncio.wait_for(asyncio.gather(*putters), 5)
+    assert list(ch) == ["c"]
+    with pytest.raises(ChannelFull):
+        ch.put_nowait("d")
+
+
+async def test_never_more_slots_granted_than_free() -> None:
+    ch: Channel[int] = Channel(2)
+    ch.put_nowait(0)
+    ch.put_nowait(1)
+    putters = [asyncio.ensure_future(ch.put(i)) for i in range(2, 6)]
+    await settle()
+    assert ch.get_nowait() == 0
+    await settle()
+    # One slot was freed: one putter entered, the channel is full again.
+    assert [p.done() for p in putters] == [True, False, False, False]
+    assert list(ch) == [1, 2]
+    assert ch.full()
+    assert ch.get_nowait() == 1
+    assert ch.get_nowait() == 2
+    await settle()
+    assert [p.done() for p in putters] == [True, True, True, False]
+    assert list(ch) == [3, 4]
+    assert [ch.get_nowait() for _ in range(2)] == [3, 4]
+    await asyncio.wait_for(putters[3], 5)
+    assert list(ch) == [5]

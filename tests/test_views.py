@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,6 +16,15 @@ from aiochannel import (
     ReceiveChannel,
     SendChannel,
 )
+
+
+@pytest.fixture(autouse=True)
+def watchdog() -> Iterator[None]:
+    """A test that hangs (a waiter never woken) ends the run with a traceback of every thread."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
 
 SEND_API = {"maxsize", "qsize", "full", "closed", "put", "put_nowait", "close", "join"}
 RECEIVE_API = {"maxsize", "qsize", "empty", "closed", "get", "get_nowait", "join"}
