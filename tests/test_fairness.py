@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,8 +14,11 @@ from aiochannel import Channel, ChannelEmpty, ChannelFull
 
 @pytest.fixture(autouse=True)
 def watchdog() -> Iterator[None]:
-    """A test that hangs (a waiter never woken) ends the run with a traceback of every thread."""
-    faulthandler.dump_traceback_later(60, exit=True)
+    """A test that hangs (a waiter never woken) ends the run, dumping every thread's traceback."""
+    if sys.__stderr__ is None:  # no standard error to write to
+        yield
+        return
+    faulthandler.dump_traceback_later(60, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
 
