@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -360,3 +361,26 @@ async def test_empty_and_nowait_agree_with_promises() -> None:
     await settle()
     assert not ch.empty()
     assert ch.get_nowait() == 1
+
+
+@pytest.mark.parametrize("blocking", [0.0, 0.02])
+async def test_timeout_racing_a_promise_never_loses_the_item(blocking: float) -> None:
+    # The item is promised to the waiting get(), and its timeout expires before it resumes
+    # (the loop is blocked meanwhile): either the get returns the item, or it times out and the
+    # item is still in the channel. Never both, never neither.
+    ch: Channel[int] = Channel(1)
+    getter = asyncio.ensure_future(asyncio.wait_for(ch.get(), 0.01))
+    await settle()
+    ch.put_nowait(7)
+    time.sleep(blocking)  # noqa: ASYNC251 - blocks the loop on purpose, so the timer is due
+    try:
+        got = await getter
+    except asyncio.TimeoutError:
+        assert list(ch) == [7]
+        assert ch.get_nowait() == 7
+    else:
+        assert got == 7
+        assert list(ch) == []
+    assert ch.qsize() == 0
+    ch.put_nowait(8)
+    assert ch.get_nowait() == 8
