@@ -104,9 +104,13 @@ def write_chart(results: Results, path: Path) -> None:
 
     handles, labels = fig.axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize="small")
+    start, end = results.meta.get("load_average_at_start"), results.meta.get("load_average_at_end")
+    load = ""
+    if isinstance(start, list) and isinstance(end, list) and start and end:
+        load = f", 1-min load average {start[0]} at start, {end[0]} at end"
     fig.suptitle(
         f"aiochannel benchmarks, {results.meta['repetitions']} interleaved repetitions, "
-        f"{results.meta['created']}\n{results.machine_line}",
+        f"{results.meta['created']}{load}\n{results.machine_line}",
         fontsize="medium",
     )
     fig.savefig(path, dpi=80)
