@@ -118,3 +118,15 @@ def test_unrelated_objects_are_not_channels() -> None:
 
 def test_py_typed_marker_is_shipped() -> None:
     assert (Path(aiochannel.__file__).parent / "py.typed").is_file()
+
+
+def test_1x_module_paths_still_import() -> None:
+    from aiochannel import channel, errors
+
+    assert channel.Channel is aiochannel.Channel
+    assert channel.__all__ == ["Channel"]
+    assert errors.__all__ == ["ChannelClosed", "ChannelEmpty", "ChannelError", "ChannelFull"]
+    assert errors.ChannelClosed is aiochannel.ChannelClosed
+    assert errors.ChannelEmpty is aiochannel.ChannelEmpty
+    assert errors.ChannelError is aiochannel.ChannelError
+    assert errors.ChannelFull is aiochannel.ChannelFull
