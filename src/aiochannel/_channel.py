@@ -170,7 +170,7 @@ class _ReceiveEnd(_End[T]):
         items = s.get_fast
         if items:
             return items.popleft()
-        if items is None and s.qsize() > 0:  # if not None, nothing is promised: items is empty
+        if items is None and s.items:
             return s.take()
         if s.closed:
             raise closed_error()
@@ -194,7 +194,7 @@ class _ReceiveEnd(_End[T]):
         items = s.get_fast
         if items:
             return items.popleft()
-        if items is None and s.qsize() > 0:  # if not None, nothing is promised: items is empty
+        if items is None and s.items:
             return s.take()
         raise s.nothing_to_get()
 
@@ -207,7 +207,7 @@ class _ReceiveEnd(_End[T]):
         items = s.get_fast
         if items:
             return items.popleft()
-        if items is None and s.qsize() > 0:  # if not None, nothing is promised: items is empty
+        if items is None and s.items:
             return s.take()
         if s.closed:
             raise StopAsyncIteration
@@ -323,6 +323,4 @@ class Channel(_SendEnd[T], _ReceiveEnd[T]):
         """
         s = self._s
         items = s.items
-        if items is None:
-            return iter(())
-        return iter(list(items)[s.reserved :])
+        return iter(() if items is None else list(items))

@@ -2,17 +2,22 @@
 
 Bookkeeping, in terms of the fields of ``ChannelState``:
 
-* ``items`` holds the buffered items, oldest first. Its first ``reserved`` items are promised to
-  getters that were woken but have not resumed yet; the rest are *available*, and only those are
-  counted by ``qsize()`` and against ``maxsize``.
+* ``items`` holds the *available* items, oldest first: the ones ``qsize()`` counts, ``get_nowait``
+  may take, and ``maxsize`` bounds.
+* ``promised`` holds the items promised to getters that were woken but have not resumed yet, oldest
+  first; they are older than every available item. Each woken getter takes the oldest when it
+  resumes. They no longer count against ``maxsize``: like an item handed to a receiver, they are in
+  flight.
 * ``granted`` counts slots promised to putters that were woken but have not resumed yet; they
   count against ``maxsize``, so ``put_nowait`` cannot take them.
-* Getters wait only while nothing is available, putters only while there is no room. Whenever an
-  item becomes available while a getter waits, it is promised to the oldest waiting getter; whenever
-  room appears while a putter waits, it is granted to the oldest waiting putter. That is what makes
-  waiting fair and ``*_nowait`` unable to jump the line.
-* A waiter that is cancelled after its promise passes the promise on, so nothing is lost or
-  duplicated; one cancelled before it is removed from its queue when its task resumes.
+* Getters wait only while nothing is available, putters only while there is no room. An item put
+  while getters wait is promised at once to the oldest waiting getter; room that appears while
+  putters wait is granted at once to the oldest waiting putter. That is what makes waiting fair and
+  ``*_nowait`` unable to jump the line.
+* A waiter that is cancelled after its promise passes the promise on to the next waiter in line; a
+  getter with nobody behind it returns the newest promised item to the head of ``items`` (so
+  returned items stay in order). Nothing is lost or duplicated. A waiter cancelled before its
+  promise is removed from its queue when its task resumes.
 
 A waiter's future resolves to True for "promised" and to False for "closed".
 
@@ -57,28 +62,29 @@ class ChannelState(Generic[T]):
         "limit",
         "loop",
         "maxsize",
+        "promised",
         "put_fast",
         "put_limit",
         "putters",
-        "reserved",
     )
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         #: ``maxsize``, or a bound never reached when the channel is unbounded.
         self.limit = maxsize or sys.maxsize
-        #: The buffer, made on first put: an idle channel stays a few hundred bytes.
+        #: The available items, made on first put: an idle channel stays a few hundred bytes.
         self.items: deque[T] | None = None
+        #: Items promised to woken getters; made when a getter first waits.
+        self.promised: deque[T] | None = None
         #: ``items`` while a put may simply append below ``put_limit`` (open, no getter or putter
         #: waiting), else ``None``.
         self.put_fast: deque[T] | None = None
-        #: ``len(items)`` below which there is room: ``limit + reserved - granted``.
+        #: ``len(items)`` below which there is room: ``limit - granted``.
         self.put_limit = self.limit
-        #: ``items`` while a get may simply pop the head (nothing promised, no putter waiting, no
-        #: joiner to wake), else ``None``.
+        #: ``items`` while a get may simply pop the head (no putter waiting, no joiner to wake),
+        #: else ``None``.
         self.get_fast: deque[T] | None = None
         self.closed = False
-        self.reserved = 0
         self.granted = 0
         self.getters: deque[Future[bool]] | None = None
         self.putters: deque[Future[bool]] | None = None
@@ -90,29 +96,35 @@ class ChannelState(Generic[T]):
 
     def qsize(self) -> int:
         items = self.items
-        return 0 if items is None else len(items) - self.reserved
+        return 0 if items is None else len(items)
 
     def room(self) -> int:
         return self.limit - self.qsize() - self.granted
 
+    @property
+    def reserved(self) -> int:
+        """How many items are promised to woken getters."""
+        promised = self.promised
+        return 0 if promised is None else len(promised)
+
     def drained(self) -> bool:
-        return self.closed and not self.items
+        return self.closed and not self.items and not self.promised
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Recompute all that the fast paths look at."""
-        self.put_limit = self.limit + self.reserved - self.granted
+        self.put_limit = self.limit - self.granted
         if self.putters:
             self.put_fast = self.get_fast = None
             return
         items = self.items
-        self.get_fast = None if self.reserved or (self.closed and self.joiners) else items
+        self.get_fast = None if self.closed and self.joiners else items
         self.put_fast = None if self.closed or self.getters else items
 
     def bind(self, loop: AbstractEventLoop) -> None:
         """Make ``loop`` the loop of the waiters; only allowed while nobody waits."""
-        if self.getters or self.putters or self.joiners or self.reserved or self.granted:
+        if self.getters or self.putters or self.joiners or self.promised or self.granted:
             raise RuntimeError(
                 "channel is in use by tasks of another event loop: "
                 "a channel can only be waited on from one loop at a time"
@@ -126,40 +138,46 @@ class ChannelState(Generic[T]):
         return loop.create_future()
 
     def add(self, item: T) -> None:
-        """Buffer ``item`` (there is room); promise it to the oldest waiting getter, if any."""
-        items = self.items
-        if items is None:
-            items = self.items = deque()
-        items.append(item)
-        if self.getters:
-            self.promise_item()
-
-    def promise_item(self) -> None:
-        """Promise an available item to the oldest live waiting getter, if there is one."""
+        """Add ``item`` (there is room): promise it to the oldest live waiting getter, if any."""
         getters = self.getters
         while getters:
             getter = getters.popleft()
             if not getter.done():
-                self.reserved += 1
-                self.put_limit += 1
-                self.get_fast = None
+                promised = self.promised
+                assert promised is not None  # made with the first getter
+                promised.append(item)
                 getter.set_result(True)
                 if not getters and not self.putters and not self.closed:
                     self.put_fast = self.items
                 return
+        items = self.items
+        if items is None:
+            items = self.items = deque()
+        items.append(item)
+
+    def return_promise(self) -> None:
+        """Pass a cancelled getter's promise to the next live waiting getter, or else return the
+        newest promised item to the head of the available items."""
+        getters = self.getters
+        while getters:
+            getter = getters.popleft()
+            if not getter.done():
+                getter.set_result(True)
+                return
+        promised = self.promised
+        assert promised  # the cancelled getter's item is there
+        items = self.items
+        if items is None:
+            items = self.items = deque()
+        items.appendleft(promised.pop())
 
     def take(self) -> T:
         """Remove and return the oldest available item; the caller checked that there is one."""
         items = self.items
         assert items is not None  # an item is available
-        reserved = self.reserved
-        if reserved:
-            item = items[reserved]
-            del items[reserved]
-        else:
-            item = items.popleft()
+        item = items.popleft()
         putters = self.putters
-        if putters and len(items) - reserved + self.granted < self.limit:
+        if putters and len(items) + self.granted < self.limit:
             # The slot we freed: grant it to the oldest live waiting putter.
             while putters:
                 putter = putters.popleft()
@@ -202,7 +220,7 @@ class ChannelState(Generic[T]):
         if self.closed:
             raise closed_error()
         items = self.items
-        if items is not None and len(items) - self.reserved + self.granted >= self.limit:
+        if items is not None and len(items) + self.granted >= self.limit:
             return False
         self.add(item)
         self.refresh()
@@ -259,6 +277,7 @@ class ChannelState(Generic[T]):
         getters = self.getters
         if getters is None:
             getters = self.getters = deque()
+            self.promised = deque()
         getters.append(getter)
         self.put_fast = None
         return getter
@@ -266,22 +285,19 @@ class ChannelState(Generic[T]):
     def abandon_getter(self, getter: Future[bool]) -> None:
         """Undo a getter whose wait raised (cancelled): leave the queue, or pass the item on.
 
-        A promised item stays at the head, for the next getter in line or for anyone.
+        The promise goes to the next getter in line, or an item back to the head.
         """
         if not getter.done() or getter.cancelled():
             _discard(self.getters, getter)
         elif getter.result():
-            self.reserved -= 1
-            self.promise_item()
+            self.return_promise()
         self.refresh()
 
     def claim(self) -> T:
-        """Take the item promised to a woken getter: the oldest in the buffer."""
-        items = self.items
-        assert items is not None  # an item was promised
-        self.reserved -= 1
-        self.put_limit -= 1
-        item = items.popleft()
+        """Take the oldest promised item, for a woken getter."""
+        promised = self.promised
+        assert promised  # an item was promised to the caller
+        item = promised.popleft()
         if self.joiners:
             self.wake_joiners()
         return item
