@@ -85,5 +85,12 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.legacy_install
 	$(PY) -m benchmarks --legacy require
 
+# Soak (issue 4): the randomized stress, model walk and state-machine tests with fresh seeds for
+# SECONDS seconds, on the default loop and uvloop; prints the seed of any failure and how to
+# replay it. Not part of `make test`.
+SECONDS ?= 300
+soak: $(STAMP)
+	$(PY) tests/soak.py --seconds $(SECONDS)
+
 clean:
 	rm -rf $(VENV) .venv-3.* .mypy_cache .pytest_cache .coverage build dist

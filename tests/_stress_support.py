@@ -1,0 +1,301 @@
+"""Randomized producer/consumer runs with timeouts and cancellations at random moments.
+
+Shared by ``test_stress.py`` (fixed seeds) and ``soak.py`` (fresh seeds for as long as asked).
+A seed picks everything random in a run: its shape (``Scenario.from_seed``) and every choice of
+every task (each task draws from its own generator, seeded from the run's seed and its name).
+Timeouts are real time, so which operation a timeout or a cancellation hits also depends on the
+machine's speed: a failing seed may need several replays to fail again.
+
+What a run checks, once every task has finished:
+
+* the items received, as a multiset, are exactly the items whose ``put`` returned: nothing lost,
+  nothing duplicated, and nothing whose ``put`` raised (cancelled, timed out, full) is received;
+* each consumer whose own gets are never cancelled, and the only consumer of a run in any case,
+  sees each producer's items in the order they were put;
+* no task hangs: the run finishes within ``HANG_SECONDS``; every task it started is done; the
+  channel ends closed and drained with no waiter left, and ``join()`` returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal, TypeVar
+
+from aiochannel import (
+    Channel,
+    ChannelClosed,
+    ChannelEmpty,
+    ChannelFull,
+    ReceiveChannel,
+    SendChannel,
+)
+
+Item = tuple[int, int]  # (producer, sequence number)
+T = TypeVar("T")
+
+HANG_SECONDS = 30.0
+# Real-time timeouts: 0 (expires at the first suspension), and a few short ones.
+TIMEOUTS = (0.0, 0.0, 0.0001, 0.0005, 0.002)
+
+PutHow = Literal["put", "wait_for", "nowait", "cancel"]
+GetHow = Literal["get", "wait_for", "nowait", "cancel", "iterate"]
+PUT_WAYS: tuple[PutHow, ...] = ("put", "put", "wait_for", "nowait", "cancel", "cancel")
+GET_WAYS_CANCELLING: tuple[GetHow, ...] = (
+    "get",
+    "wait_for",
+    "nowait",
+    "cancel",
+    "cancel",
+    "iterate",
+)
+GET_WAYS_PLAIN: tuple[GetHow, ...] = ("get", "get", "nowait", "iterate")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    seed: int
+    maxsize: int
+    producers: int
+    consumers: int
+    items: int  # per producer
+    #: Whether consumers cancel (or time out) their own gets; if not, each must see every
+    #: producer's items in order even when there are several consumers.
+    cancel_gets: bool = True
+    #: Whether the channel is closed at a random moment while producers still put (else once
+    #: every producer is done).
+    close_early: bool = False
+
+    @classmethod
+    def from_seed(cls, seed: int) -> Scenario:
+        rng = random.Random(seed)
+        return cls(
+            seed=seed,
+            maxsize=rng.choice((0, 1, 1, 2, 3, 8)),
+            producers=rng.randint(1, 5),
+            consumers=rng.randint(1, 5),
+            items=rng.randint(10, 80),
+            cancel_gets=rng.random() < 0.75,
+            close_early=rng.random() < 0.3,
+        )
+
+    def describe(self) -> str:
+        return (
+            f"seed={self.seed} maxsize={self.maxsize} producers={self.producers} "
+            f"consumers={self.consumers} items={self.items} cancel_gets={self.cancel_gets} "
+            f"close_early={self.close_early}"
+        )
+
+
+@dataclass
+class Record:
+    sent: list[Item] = field(default_factory=list[Item])
+    refused: list[Item] = field(default_factory=list[Item])  # put raised
+    received: dict[int, list[Item]] = field(default_factory=dict[int, list[Item]])
+    subtasks: list[asyncio.Task[object]] = field(default_factory=list[asyncio.Task[object]])
+    join_finished_open: bool = False
+
+
+def cancel_soon(task: asyncio.Task[T], rng: random.Random) -> None:
+    """Cancel ``task`` at a random moment: after some loop iterations, or some real time."""
+    loop = asyncio.get_running_loop()
+    if rng.random() < 0.7:
+        iterations = rng.randint(0, 4)
+
+        def countdown(left: int) -> None:
+            if left:
+                loop.call_soon(countdown, left - 1)
+            else:
+                task.cancel()
+
+        countdown(iterations)
+    else:
+        loop.call_later(rng.choice(TIMEOUTS), task.cancel)
+
+
+async def in_cancelled_task(
+    make: Callable[[], Awaitable[T]], rng: random.Random, record: Record
+) -> tuple[bool, T | None]:
+    """Run ``make()`` in a task that is cancelled at a random moment; wait for it to end.
+
+    Returns ``(False, None)`` if the cancellation won, else ``(True, result)``; other exceptions
+    propagate.
+    """
+
+    async def body() -> T:
+        return await make()
+
+    task = asyncio.ensure_future(body())
+    record.subtasks.append(task)
+    cancel_soon(task, rng)
+    await asyncio.wait({task})
+    if task.cancelled():
+        return False, None
+    return True, task.result()
+
+
+async def producer(
+    ch: Channel[Item], who: int, sc: Scenario, record: Record, rng: random.Random
+) -> None:
+    for seq in range(sc.items):
+        item = (who, seq)
+        tx: SendChannel[Item] = ch.sender if rng.random() < 0.5 else ch
+        how = rng.choice(PUT_WAYS)
+        ok = True
+        try:
+            if how == "put":
+                await tx.put(item)
+            elif how == "wait_for":
+                try:
+                    await asyncio.wait_for(tx.put(item), rng.choice(TIMEOUTS))
+                except asyncio.TimeoutError:
+                    ok = False
+            elif how == "nowait":
+                try:
+                    tx.put_nowait(item)
+                except ChannelFull:
+                    ok = False
+                    await asyncio.sleep(0)
+            else:
+                ok, _ = await in_cancelled_task(partial(tx.put, item), rng, record)
+        except ChannelClosed:
+            assert ch.closed()
+            record.refused.append(item)
+            return
+        (record.sent if ok else record.refused).append(item)
+        if rng.random() < 0.1:
+            await asyncio.sleep(rng.choice((0, 0, 0.0002)))
+
+
+async def consumer(
+    ch: Channel[Item], who: int, sc: Scenario, record: Record, rng: random.Random
+) -> None:
+    got = record.received[who] = []
+    ways = GET_WAYS_CANCELLING if sc.cancel_gets else GET_WAYS_PLAIN
+    while True:
+        rx: ReceiveChannel[Item] = ch.receiver if rng.random() < 0.5 else ch
+        how = rng.choice(ways)
+        try:
+            if how == "get":
+                got.append(await rx.get())
+            elif how == "wait_for":
+                with contextlib.suppress(asyncio.TimeoutError):
+                    got.append(await asyncio.wait_for(rx.get(), rng.choice(TIMEOUTS)))
+            elif how == "nowait":
+                try:
+                    got.append(rx.get_nowait())
+                except ChannelEmpty:
+                    await asyncio.sleep(0)
+            elif how == "cancel":
+                ok, item = await in_cancelled_task(rx.get, rng, record)
+                if ok:
+                    assert item is not None
+                    got.append(item)
+            else:
+                async for item in rx:
+                    got.append(item)
+                    if rng.random() < 0.2:
+                        break
+                else:
+                    return  # closed and drained
+        except ChannelClosed:
+            return
+        if rng.random() < 0.1:
+            await asyncio.sleep(rng.choice((0, 0, 0.0002)))
+
+
+async def joiner(ch: Channel[Item], record: Record) -> None:
+    await ch.join()
+    record.join_finished_open = not ch.closed()
+
+
+def waiters_left(ch: Channel[Item]) -> str:
+    """The channel's private bookkeeping, for failure messages and the final check."""
+    s = ch._s  # pyright: ignore[reportPrivateUsage]
+    return (
+        f"getters={list(s.getters or ())} putters={list(s.putters or ())} "
+        f"joiners={list(s.joiners or ())} reserved={s.reserved} granted={s.granted}"
+    )
+
+
+async def run_scenario(sc: Scenario) -> Record:
+    """Run ``sc`` on the running loop; raise AssertionError (naming the scenario) on a violation."""
+    try:
+        return await asyncio.wait_for(_run(sc), HANG_SECONDS)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"hung for {HANG_SECONDS}s: {sc.describe()}") from None
+    except AssertionError as exc:
+        raise AssertionError(f"{sc.describe()}: {exc}") from exc
+
+
+async def _run(sc: Scenario) -> Record:
+    ch: Channel[Item] = Channel(sc.maxsize)
+    record = Record()
+    producers = [
+        asyncio.ensure_future(producer(ch, p, sc, record, random.Random(f"{sc.seed}/p{p}")))
+        for p in range(sc.producers)
+    ]
+    consumers = [
+        asyncio.ensure_future(consumer(ch, c, sc, record, random.Random(f"{sc.seed}/c{c}")))
+        for c in range(sc.consumers)
+    ]
+    join_task = asyncio.ensure_future(joiner(ch, record))
+    rng = random.Random(f"{sc.seed}/close")
+    try:
+        if sc.close_early:
+            # Close while producers put: after a random number of items went through.
+            await asyncio.sleep(0)
+            for _ in range(rng.randrange(sc.items * sc.producers // 2 + 1)):
+                await asyncio.sleep(0)
+            ch.close()
+        else:
+            await asyncio.gather(*producers)
+            if rng.random() < 0.5:
+                ch.close()
+            else:
+                asyncio.get_running_loop().call_soon(ch.close)
+        await asyncio.gather(*producers, *consumers, join_task)
+    finally:
+        for task in (*producers, *consumers, join_task):
+            task.cancel()
+
+    # Every task (also the ones each operation was wrapped in) is done.
+    assert all(task.done() for task in record.subtasks), "a cancelled operation never ended"
+    assert not record.join_finished_open, "join() returned before close"
+    # Closed, drained, nobody waiting.
+    assert ch.closed()
+    assert ch.qsize() == 0
+    assert list(ch) == []
+    s = ch._s  # pyright: ignore[reportPrivateUsage]
+    assert not s.items, f"items left: {list(s.items or ())}"
+    assert not s.getters, waiters_left(ch)
+    assert not s.putters, waiters_left(ch)
+    assert not s.joiners, waiters_left(ch)
+    assert s.reserved == 0, waiters_left(ch)
+    assert s.granted == 0, waiters_left(ch)
+    await asyncio.wait_for(ch.join(), 1)
+
+    # Nothing lost, nothing duplicated, nothing refused received.
+    received = [item for got in record.received.values() for item in got]
+    refused = set(record.refused)
+    assert not refused.intersection(received), sorted(refused.intersection(received))
+    sent, got = Counter(record.sent), Counter(received)
+    assert sent == got, (
+        f"lost {sorted((sent - got).elements())}, extra {sorted((got - sent).elements())}"
+    )
+    if not sc.close_early:
+        assert len(record.sent) + len(record.refused) == sc.producers * sc.items
+
+    # Each producer's items in order, per consumer.
+    if sc.consumers == 1 or not sc.cancel_gets:
+        for who, items in record.received.items():
+            last: dict[int, int] = {}
+            for p, seq in items:
+                assert seq > last.get(p, -1), f"consumer {who} got {(p, seq)} after {(p, last[p])}"
+                last[p] = seq
+    return record
