@@ -39,7 +39,7 @@ from aiochannel import (
 Item = tuple[int, int]  # (producer, sequence number)
 T = TypeVar("T")
 
-HANG_SECONDS = 30.0
+HANG_SECONDS = 20.0
 # Real-time timeouts: 0 (expires at the first suspension), and a few short ones.
 TIMEOUTS = (0.0, 0.0, 0.0001, 0.0005, 0.002)
 

@@ -92,7 +92,7 @@ async def test_timed_out_gets_and_puts_leave_no_waiters_and_no_memory() -> None:
     waiting = asyncio.ensure_future(empty.get())
     await asyncio.sleep(0)
     empty.put_nowait(5)
-    assert await waiting == 5
+    assert await asyncio.wait_for(waiting, 5) == 5
     assert full.get_nowait() == 42
 
 

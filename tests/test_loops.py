@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import TypeVar
 
 import pytest
@@ -25,15 +25,23 @@ IN_USE = (
     "a channel can only be waited on from one loop at a time$"
 )
 
+GUARD = 10.0  # seconds
+
 # Made at import time, with no event loop anywhere.
 MODULE_CHANNEL: Channel[str] = Channel(1)
 
 
 def run(kind: str, main: Coroutine[object, object, T]) -> T:
-    """``asyncio.run(main)`` on a loop of this kind."""
+    """``asyncio.run(main)`` on a loop of this kind; a wait that never ends fails after GUARD."""
+    guarded = asyncio.wait_for(main, GUARD)
     if kind == "asyncio":
-        return asyncio.run(main)
-    return uvloop.run(main)
+        return asyncio.run(guarded)
+    return uvloop.run(guarded)
+
+
+def finish(loop: asyncio.AbstractEventLoop, aw: Awaitable[T]) -> T:
+    """Run ``loop`` until ``aw`` is done; a wait that never ends fails after GUARD."""
+    return loop.run_until_complete(asyncio.wait_for(aw, GUARD))
 
 
 def waiters(ch: Channel[int] | Channel[str]) -> tuple[int, int, int, int, int]:
@@ -143,9 +151,9 @@ def test_wait_from_a_second_loop_while_the_first_waits(
         await ch.put(5)  # promised to loop a's getter
         return full.get_nowait()  # grants loop a's putter its slot
 
-    assert b.run_until_complete(serve()) == 0
-    assert a.run_until_complete(getter) == 5
-    a.run_until_complete(putter)
+    assert finish(b, serve()) == 0
+    assert finish(a, getter) == 5
+    finish(a, putter)
     assert list(full) == [1]
 
     # Once loop a's tasks no longer wait on ch, loop b may wait on it.
@@ -155,13 +163,13 @@ def test_wait_from_a_second_loop_while_the_first_waits(
         ch.put_nowait(6)
         return await later
 
-    assert b.run_until_complete(wait_on_b()) == 6
+    assert finish(b, wait_on_b()) == 6
     # full still has loop a's joiner waiting: still refused from b.
     with pytest.raises(RuntimeError, match=IN_USE):
         b.run_until_complete(asyncio.wait_for(full.put(3), 1))
     full.close()
     assert full.get_nowait() == 1
-    a.run_until_complete(joiner)
+    finish(a, joiner)
     assert waiters(ch) == (0, 0, 0, 0, 0)
     assert waiters(full) == (0, 0, 0, 0, 0)
 
@@ -178,7 +186,7 @@ def test_promised_item_still_binds_the_loop(
     assert waiters(ch) == (0, 0, 0, 1, 0)
     with pytest.raises(RuntimeError, match=IN_USE):
         b.run_until_complete(asyncio.wait_for(ch.get(), 1))
-    assert a.run_until_complete(getter) == 1
+    assert finish(a, getter) == 1
     assert waiters(ch) == (0, 0, 0, 0, 0)
 
 

@@ -138,7 +138,7 @@ async def test_full_when_the_free_slot_is_granted_to_a_waiting_putter() -> None:
     await asyncio.sleep(0)
     assert ch.get_nowait() == 0
     check(raised_now(lambda: ch.put_nowait(99)), ChannelFull, "channel is full (maxsize=3)")
-    await putter
+    await asyncio.wait_for(putter, 5)
 
 
 def test_empty() -> None:
@@ -153,7 +153,7 @@ async def test_empty_when_the_item_is_promised_to_a_waiting_getter() -> None:
     await asyncio.sleep(0)
     ch.put_nowait(1)
     check(raised_now(ch.get_nowait), ChannelEmpty, EMPTY)
-    assert await getter == 1
+    assert await asyncio.wait_for(getter, 5) == 1
 
 
 # -- construction --------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_wait_from_a_second_loop() -> None:
         assert type(exc) is RuntimeError
         assert str(exc) == IN_USE
         ch.put_nowait(1)
-        assert first.run_until_complete(getter) == 1
+        assert first.run_until_complete(asyncio.wait_for(getter, 5)) == 1
     finally:
         first.close()
         second.close()

@@ -45,6 +45,10 @@ from aiochannel import (
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 
+# Nothing here can hang (the loop only runs when a rule steps it), but after a failure hypothesis
+# may shrink for minutes: let it, to report the shortest failing sequence.
+pytestmark = pytest.mark.timeout(900)
+
 # -- the real side ---------------------------------------------------------------------------------
 
 
