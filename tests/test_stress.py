@@ -12,18 +12,18 @@ from _stress_support import Scenario, run_scenario
 CASES = [
     # maxsize 0 (unbounded), 1 and small values; one consumer (order checked whatever happens),
     # several consumers that cancel their gets, and several that do not (order checked).
-    *(Scenario(seed, maxsize, 3, 1, 150) for seed, maxsize in ((1, 0), (2, 1), (3, 2), (4, 4))),
-    *(Scenario(seed, maxsize, 3, 3, 150) for seed, maxsize in ((5, 0), (6, 1), (7, 2), (8, 3))),
+    *(Scenario(seed, maxsize, 3, 1, 300) for seed, maxsize in ((1, 0), (2, 1), (3, 2), (4, 4))),
+    *(Scenario(seed, maxsize, 3, 3, 300) for seed, maxsize in ((5, 0), (6, 1), (7, 2), (8, 3))),
     *(
-        Scenario(seed, maxsize, 4, 3, 100, cancel_gets=False)
+        Scenario(seed, maxsize, 4, 3, 200, cancel_gets=False)
         for seed, maxsize in ((9, 0), (10, 1), (11, 2))
     ),
     # Closed at a random moment while producers still put.
     *(
-        Scenario(seed, maxsize, 3, 3, 100, close_early=True)
+        Scenario(seed, maxsize, 3, 3, 200, close_early=True)
         for seed, maxsize in ((12, 0), (13, 1), (14, 2))
     ),
-    *(Scenario.from_seed(seed) for seed in range(101, 109)),
+    *(Scenario.from_seed(seed) for seed in range(101, 125)),
 ]
 
 
