@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import faulthandler
 import re
 import subprocess
 import sys
 import textwrap
 import warnings
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 
 import pytest
 import uvloop
+from _support import settle
 
 from aiochannel import Channel, ChannelEmpty, ChannelFull
-
-
-@pytest.fixture(autouse=True)
-def watchdog() -> Iterator[None]:
-    """A test that hangs (a waiter never woken) ends the run, dumping every thread's traceback."""
-    if sys.__stderr__ is None:  # no standard error to write to
-        yield
-        return
-    faulthandler.dump_traceback_later(60, exit=True, file=sys.__stderr__)
-    yield
-    faulthandler.cancel_dump_traceback_later()
-
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 LOOP_FACTORIES = [
@@ -35,12 +23,6 @@ LOOP_FACTORIES = [
     pytest.param(uvloop.new_event_loop, id="uvloop"),
 ]
 BAD = "maxsize must be an int >= 0 (0 means unbounded), got "
-
-
-async def settle(rounds: int = 5) -> None:
-    """Let every ready task run a few steps."""
-    for _ in range(rounds):
-        await asyncio.sleep(0)
 
 
 def run_in(loop: asyncio.AbstractEventLoop, coro: Coroutine[object, object, object]) -> object:

@@ -10,17 +10,13 @@ from collections.abc import Awaitable, Iterable, Sequence
 from typing import TypeVar
 
 import pytest
+from _support import settle
 
 from aiochannel import Channel, ChannelClosed, ReceiveChannel
 
 CLOSED = "channel is closed"
 GUARD = 10.0  # seconds: a waiter that never wakes fails the test instead of hanging it
 T = TypeVar("T")
-
-
-async def settle(rounds: int = 5) -> None:
-    for _ in range(rounds):
-        await asyncio.sleep(0)
 
 
 def spawn(aws: Iterable[Awaitable[T]]) -> list[asyncio.Future[T]]:

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import faulthandler
-import sys
-from collections.abc import Iterator
 
 import pytest
+from _support import settle
 
 from aiochannel import Channel, ChannelEmpty, ChannelFull
-
-
-@pytest.fixture(autouse=True)
-def watchdog() -> Iterator[None]:
-    """A test that hangs (a waiter never woken) ends the run, dumping every thread's traceback."""
-    if sys.__stderr__ is None:  # no standard error to write to
-        yield
-        return
-    faulthandler.dump_traceback_later(60, exit=True, file=sys.__stderr__)
-    yield
-    faulthandler.cancel_dump_traceback_later()
-
-
-async def settle(rounds: int = 5) -> None:
-    for _ in range(rounds):
-        await asyncio.sleep(0)
 
 
 async def test_item_put_while_getter_waits_belongs_to_it() -> None:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import faulthandler
-import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,18 +14,6 @@ from aiochannel import (
     ReceiveChannel,
     SendChannel,
 )
-
-
-@pytest.fixture(autouse=True)
-def watchdog() -> Iterator[None]:
-    """A test that hangs (a waiter never woken) ends the run, dumping every thread's traceback."""
-    if sys.__stderr__ is None:  # no standard error to write to
-        yield
-        return
-    faulthandler.dump_traceback_later(60, exit=True, file=sys.__stderr__)
-    yield
-    faulthandler.cancel_dump_traceback_later()
-
 
 SEND_API = {"maxsize", "qsize", "full", "closed", "put", "put_nowait", "close", "join"}
 RECEIVE_API = {"maxsize", "qsize", "empty", "closed", "get", "get_nowait", "join"}
