@@ -131,6 +131,13 @@ class ChannelState(Generic[T]):
             )
         self.loop = loop
 
+    def new_future(self) -> Future[bool]:
+        """A future of the running loop, which becomes the channel's loop if nobody waits."""
+        loop = get_running_loop()
+        if loop is not self.loop:
+            self.bind(loop)
+        return loop.create_future()
+
     def add(self, item: T) -> None:
         """Add ``item`` (there is room): promise it to the oldest live waiting getter, if any."""
         getters = self.getters
@@ -222,10 +229,7 @@ class ChannelState(Generic[T]):
 
     def enqueue_putter(self) -> Future[bool]:
         """Queue a putter; its future resolves True when a slot is granted, False on close."""
-        loop = get_running_loop()
-        if loop is not self.loop:
-            self.bind(loop)
-        putter: Future[bool] = loop.create_future()
+        putter = self.new_future()
         putters = self.putters
         if putters is None:
             putters = self.putters = deque()
@@ -270,10 +274,7 @@ class ChannelState(Generic[T]):
 
         The caller checked that the channel is open and nothing is available.
         """
-        loop = get_running_loop()
-        if loop is not self.loop:
-            self.bind(loop)
-        getter: Future[bool] = loop.create_future()
+        getter = self.new_future()
         getters = self.getters
         if getters is None:
             getters = self.getters = deque()
@@ -318,10 +319,7 @@ class ChannelState(Generic[T]):
     async def join(self) -> None:
         if self.drained():
             return
-        loop = get_running_loop()
-        if loop is not self.loop:
-            self.bind(loop)
-        joiner: Future[bool] = loop.create_future()
+        joiner = self.new_future()
         joiners = self.joiners
         if joiners is None:
             joiners = self.joiners = []
