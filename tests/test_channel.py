@@ -22,7 +22,6 @@ LOOP_FACTORIES = [
     pytest.param(asyncio.new_event_loop, id="asyncio"),
     pytest.param(uvloop.new_event_loop, id="uvloop"),
 ]
-BAD = "maxsize must be an int >= 0 (0 means unbounded), got "
 
 
 def run_in(loop: asyncio.AbstractEventLoop, coro: Coroutine[object, object, object]) -> object:
@@ -49,28 +48,7 @@ def test_maxsize_is_kept(maxsize: int) -> None:
     assert ch2.maxsize == maxsize
 
 
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        (1.5, "1.5 of type float"),
-        (2.0, "2.0 of type float"),
-        ("3", "'3' of type str"),
-        (None, "None of type NoneType"),
-        (True, "True of type bool"),
-        (False, "False of type bool"),
-        ([1], "[1] of type list"),
-    ],
-)
-def test_maxsize_not_an_int_is_a_type_error(value: object, shown: str) -> None:
-    with pytest.raises(TypeError) as info:
-        Channel(value)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
-    assert str(info.value) == BAD + shown
-
-
-@pytest.mark.parametrize("value", [-1, -100])
-def test_negative_maxsize_is_a_value_error(value: int) -> None:
-    with pytest.raises(ValueError, match=re.escape(f"{BAD}{value}") + "$"):
-        Channel(value)
+# The messages of bad maxsize values are checked in test_messages.py.
 
 
 class Size(enum.IntEnum):
