@@ -13,6 +13,10 @@ EXTRA_PYTHONS = $(shell for v in 10 11 12 13; do \
 	  [ -n "$$p" ] || p=$$(command -v python3.$$v 2>/dev/null); \
 	  [ -n "$$p" ] && echo $$p; done)
 
+# pyright runs on the Node.js that its nodejs extra installs as a wheel, never on one found on
+# PATH: `make test` must work on a machine without Node.js.
+export PYRIGHT_PYTHON_GLOBAL_NODE = 0
+
 .PHONY: all demo test lint mypy pyright verifytypes pytest pytest-versions bench soak clean
 
 all: test
