@@ -12,7 +12,7 @@ from typing import TypeVar
 import pytest
 from _support import settle
 
-from aiochannel import Channel, ChannelClosed, ReceiveChannel
+from aiochannel import Channel, ChannelClosed, ChannelEmpty, ReceiveChannel
 
 CLOSED = "channel is closed"
 GUARD = 10.0  # seconds: a waiter that never wakes fails the test instead of hanging it
@@ -164,15 +164,70 @@ async def test_cancel_then_close_before_the_waiters_resume() -> None:
     assert waiters(ch2) == (0, 0, 0, 0, 0)
 
 
-async def test_cancel_a_promised_getter_after_close_returns_its_item() -> None:
+async def test_cancel_a_promised_getter_after_close_passes_its_item_on() -> None:
+    """Issue 14: a promised item may still come back after close(), so as many of the oldest
+    getters as there are promises keep waiting (here one), and the returned item goes to it.
+    (Before, every other getter was refused and the item was stranded in a closed channel.)"""
     ch: Channel[int] = Channel()
     getters = spawn(ch.get() for _ in range(3))
     await settle()
     ch.put_nowait(7)  # promised to getters[0]
-    ch.close()  # getters[1:] refused
-    getters[0].cancel()  # before it resumes: the item goes back, for anyone
-    assert await outcomes(getters) == ["CancelledError: "] + [f"ChannelClosed: {CLOSED}"] * 2
-    assert ch.qsize() == 1
+    ch.close()  # getters[2] refused at once; getters[1] keeps waiting
+    assert waiters(ch) == (1, 0, 0, 1, 0)
+    with pytest.raises(ChannelEmpty, match=r"^channel is empty$"):
+        ch.get_nowait()  # not "closed": the promised item may still come back
+    getters[0].cancel()  # before it resumes: the promise passes to getters[1]
+    assert await outcomes(getters) == ["CancelledError: ", 7, f"ChannelClosed: {CLOSED}"]
+    assert ch.qsize() == 0
+    await asyncio.wait_for(ch.join(), GUARD)
+    with pytest.raises(ChannelClosed, match=f"^{CLOSED}$"):
+        ch.get_nowait()
+    assert waiters(ch) == (0, 0, 0, 0, 0)
+
+
+async def test_workers_after_close_with_a_cancelled_promise() -> None:
+    """The issue's reproduction: three ``async for`` workers wait; 7 is promised to worker 0;
+    close; worker 0 is cancelled before it resumes. Worker 1 gets 7, every worker ends, and
+    join() returns (before the fix, 7 was stranded and join() never returned)."""
+    ch: Channel[int] = Channel()
+    workers = spawn(collect(ch) for _ in range(3))
+    joiner = spawn([ch.join()])
+    await settle()
+    ch.put_nowait(7)
+    ch.close()
+    workers[0].cancel()
+    assert await outcomes(workers) == ["CancelledError: ", [7], []]
+    assert await outcomes(joiner) == [None]
+    assert waiters(ch) == (0, 0, 0, 0, 0)
+
+
+async def test_getters_after_close_wait_while_a_promise_is_outstanding() -> None:
+    """Closed and drained means closed, nothing available and nothing promised, for get(),
+    get_nowait(), async for and join() alike. A getter kept waiting is told "closed" once the
+    last promise is settled."""
+    ch: Channel[int] = Channel()
+    getters = spawn(ch.get() for _ in range(2))
+    await settle()
+    ch.put_nowait(1)
+    ch.put_nowait(2)  # both promised
+    ch.close()
+    assert ch.closed()
+    late = spawn([ch.get(), collect(ch.receiver), ch.join()])
+    await asyncio.sleep(0)  # the promised getters resume and take their items
+    assert await outcomes(getters) == [1, 2]
+    assert await outcomes(late) == [f"ChannelClosed: {CLOSED}", [], None]
+    assert waiters(ch) == (0, 0, 0, 0, 0)
+
+
+async def test_a_cancelled_promise_after_close_with_nobody_waiting_goes_back() -> None:
+    ch: Channel[int] = Channel()
+    getter = spawn([ch.get()])
+    await settle()
+    ch.put_nowait(7)
+    ch.close()
+    getter[0].cancel()
+    assert await outcomes(getter) == ["CancelledError: "]
+    assert list(ch) == [7]  # back for anyone: not drained yet
     joiner = spawn([ch.join()])
     await settle()
     assert not joiner[0].done()

@@ -25,6 +25,12 @@ IN_USE = (
     "a channel can only be waited on from one loop at a time$"
 )
 
+IN_OTHER_THREAD = (
+    "^channel is in use by tasks of an event loop in another thread: a channel is not "
+    r"thread-safe; hand the call to the loop's thread with loop\.call_soon_threadsafe\(\.\.\.\), "
+    r"or asyncio\.run_coroutine_threadsafe\(\.\.\.\) for a call that waits$"
+)
+
 GUARD = 10.0  # seconds
 
 # Made at import time, with no event loop anywhere.
@@ -215,7 +221,8 @@ def test_wait_from_a_loop_in_another_thread_is_refused(kind: str) -> None:
     try:
         assert waiting.wait(10)
         for other in LOOPS:
-            with pytest.raises(RuntimeError, match=IN_USE):
+            # Issue 14: the message names the fix (it said "another event loop" before).
+            with pytest.raises(RuntimeError, match=IN_OTHER_THREAD):
                 run(other, asyncio.wait_for(ch.get(), 1))
     finally:
         loop.call_soon_threadsafe(ch.put_nowait, 7)

@@ -3,10 +3,11 @@
 A hypothesis state machine drives a real channel and an event loop that it steps by hand, and the
 same operations through ``Model``, a pure-Python rendering of the contract (FIFO; an item that
 becomes available while getters wait is promised to the oldest; a slot that frees up while
-putters wait is granted to the oldest; close; cancellation wins and passes a promise or grant on;
-join). After every step every observable is compared: return values and exceptions (type and
-message) of the ``*_nowait`` calls and of ``Task.cancel``, ``qsize``/``empty``/``full``/
-``closed``, the snapshot ``list(ch)``, ``str(ch)``, and which spawned tasks have finished and how.
+putters wait is granted to the oldest; close, after which getters wait only while a promised item
+may still come back; cancellation wins and passes a promise or grant on; join). After every step
+every observable is compared: return values and exceptions (type and message) of the
+``*_nowait`` calls and of ``Task.cancel``, ``qsize``/``empty``/``full``/``closed``, the snapshot
+``list(ch)``, ``str(ch)``, and which spawned tasks have finished and how.
 
 To compare task outcomes step by step the model also simulates the loop's ready queue: creating a
 task, resolving a future and cancelling a waiting task each schedule one callback, and one loop
@@ -202,6 +203,10 @@ class Model:
             self.granted += 1
             self.resolve(self.putters.pop(0), "yes")
         if self.closed and not self.items:
+            # Closed and drained (nothing available, nothing promised): no getter can be served.
+            for tid in self.getters:
+                self.resolve(tid, "no")
+            self.getters.clear()
             for tid in self.joiners:
                 self.resolve(tid, "yes")
             self.joiners.clear()
@@ -225,7 +230,7 @@ class Model:
     def get_nowait(self) -> str:
         if self.available() > 0:
             return returned(self.take())
-        if self.closed:
+        if self.closed and not self.reserved:
             return CLOSED
         return raised(ChannelEmpty("channel is empty"))
 
@@ -233,10 +238,12 @@ class Model:
         if self.closed:
             return
         self.closed = True
-        for tid in self.putters + self.getters:
+        # A promised item may still come back (its getter cancelled): as many of the oldest
+        # getters as there are promises keep waiting.
+        for tid in self.putters + self.getters[self.reserved :]:
             self.resolve(tid, "no")
         self.putters.clear()
-        self.getters.clear()
+        del self.getters[self.reserved :]
         self.settle()
 
     def spawn(self, kind: Kind, item: int) -> None:
@@ -288,7 +295,7 @@ class Model:
                 self.joiners.append(tid)
         elif self.available() > 0:
             task.outcome = returned(self.take())
-        elif self.closed:
+        elif self.closed and not self.reserved:
             task.outcome = CLOSED if task.kind == "get" else returned("stop")
         else:
             self.getters.append(tid)

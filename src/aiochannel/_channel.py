@@ -17,7 +17,6 @@ from typing import Generic, TypeVar, overload
 
 from typing_extensions import Self, deprecated
 
-from ._errors import ChannelFull
 from ._protocols import ReceiveChannel, SendChannel
 from ._state import ChannelState, closed_error
 
@@ -26,12 +25,15 @@ __all__ = ["Channel"]
 T = TypeVar("T")
 
 
-class _End(Generic[T]):
-    """What both ends share: the state, and the read-only queries."""
+class ChannelEnd(Generic[T]):
+    """What both ends of a channel share: the read-only queries."""
 
-    __slots__ = ("_s",)
+    __slots__ = ("__weakref__", "_s")
 
     _s: ChannelState[T]
+
+    def __init__(self, state: ChannelState[T]) -> None:
+        self._s = state
 
     @property
     def maxsize(self) -> int:
@@ -57,22 +59,20 @@ class _End(Generic[T]):
         await self._s.join()
 
     def __repr__(self) -> str:
-        s = self._s
-        closed = " closed" if s.closed else ""
-        where = f"at {id(self):#x}"
-        return f"<{self._kind()} {where} maxsize={s.maxsize!r} qsize={s.qsize()!r}{closed}>"
+        return self._describe(f" at {id(self):#x}")
 
     def __str__(self) -> str:
+        return self._describe("")
+
+    def _describe(self, where: str) -> str:
         s = self._s
+        kind = _END_NAMES.get(type(self)) or type(self).__name__
         closed = " closed" if s.closed else ""
-        return f"<{self._kind()} maxsize={s.maxsize!r} qsize={s.qsize()!r}{closed}>"
-
-    def _kind(self) -> str:
-        return type(self).__name__
+        return f"<{kind}{where} maxsize={s.maxsize!r} qsize={s.qsize()!r}{closed}>"
 
 
-class _SendEnd(_End[T]):
-    """The send operations."""
+class ChannelSender(ChannelEnd[T]):
+    """The send end of a channel (``Channel.sender``), and the send operations of a channel."""
 
     __slots__ = ()
 
@@ -117,7 +117,7 @@ class _SendEnd(_End[T]):
             items.append(item)
             return
         if not s.offer(item):
-            raise ChannelFull(f"channel is full (maxsize={s.maxsize})")
+            s.offer_again(item)
 
     def close(self) -> None:
         """Close the channel for good; idempotent, never raises.
@@ -150,8 +150,9 @@ class _SendEnd(_End[T]):
         self._s.close()
 
 
-class _ReceiveEnd(_End[T]):
-    """The receive operations."""
+class ChannelReceiver(ChannelEnd[T]):
+    """The receive end of a channel (``Channel.receiver``), and the receive operations of a
+    channel."""
 
     __slots__ = ()
 
@@ -172,9 +173,9 @@ class _ReceiveEnd(_End[T]):
             return items.popleft()
         if items is None and s.items:
             return s.take()
-        if s.closed:
-            raise closed_error()
         getter = s.enqueue_getter()
+        if getter is None:
+            raise closed_error()
         try:
             promised = await getter
         except BaseException:
@@ -196,7 +197,7 @@ class _ReceiveEnd(_End[T]):
             return items.popleft()
         if items is None and s.items:
             return s.take()
-        raise s.nothing_to_get()
+        return s.take_again()
 
     def __aiter__(self) -> Self:
         return self
@@ -209,9 +210,9 @@ class _ReceiveEnd(_End[T]):
             return items.popleft()
         if items is None and s.items:
             return s.take()
-        if s.closed:
-            raise StopAsyncIteration
         getter = s.enqueue_getter()
+        if getter is None:
+            raise StopAsyncIteration
         try:
             promised = await getter
         except BaseException:
@@ -222,24 +223,12 @@ class _ReceiveEnd(_End[T]):
         return s.claim()
 
 
-class _SendView(_SendEnd[T]):
-    __slots__ = ()
-
-    def __init__(self, state: ChannelState[T]) -> None:
-        self._s = state
-
-    def _kind(self) -> str:
-        return "SendChannel"
-
-
-class _ReceiveView(_ReceiveEnd[T]):
-    __slots__ = ()
-
-    def __init__(self, state: ChannelState[T]) -> None:
-        self._s = state
-
-    def _kind(self) -> str:
-        return "ReceiveChannel"
+#: What ``repr()`` calls the ends: the protocols users know them by. A ``Channel`` (or a subclass)
+#: goes by the name of its class.
+_END_NAMES: dict[type[object], str] = {
+    ChannelSender: "SendChannel",
+    ChannelReceiver: "ReceiveChannel",
+}
 
 
 def _checked_maxsize(maxsize: object) -> int:
@@ -249,19 +238,25 @@ def _checked_maxsize(maxsize: object) -> int:
             f"maxsize must be an int >= 0 (0 means unbounded), "
             f"got {maxsize!r} of type {type(maxsize).__name__}"
         )
-    if maxsize < 0:
-        raise ValueError(f"maxsize must be an int >= 0 (0 means unbounded), got {maxsize!r}")
-    return int(maxsize)  # a plain int, also for an int subclass such as an IntEnum member
+    # Converted first, so that what is checked is what is used (also for an int subclass, such
+    # as an IntEnum member, whatever its __int__ or comparisons do).
+    value = int(maxsize)
+    if value < 0:
+        raise ValueError(f"maxsize must be an int >= 0 (0 means unbounded), got {value!r}")
+    return value
 
 
 class _NotGiven:
-    """Marks the ``loop`` keyword as not passed."""
+    """Marks the ``loop`` keyword as not passed; shows as ``<not given>`` in ``help()``."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
 
 
 _NOT_GIVEN = _NotGiven()
 
 
-class Channel(_SendEnd[T], _ReceiveEnd[T]):
+class Channel(ChannelSender[T], ChannelReceiver[T]):
     """A closable FIFO channel of items of type ``T``, with a send view and a receive view.
 
     ``maxsize`` bounds the buffer; ``0`` (the default) means unbounded. A channel needs no event
@@ -270,7 +265,8 @@ class Channel(_SendEnd[T], _ReceiveEnd[T]):
     Raises ``TypeError`` if ``maxsize`` is not an ``int``, ``ValueError`` if it is negative.
     """
 
-    __slots__ = ("__weakref__", "_receiver", "_sender")
+    # __dict__: 1.x channels took attributes (``ch.name = "jobs"``, ``mock.patch.object``).
+    __slots__ = ("__dict__", "_receiver", "_sender")
 
     @overload
     def __init__(self, maxsize: int = 0) -> None: ...
@@ -279,9 +275,7 @@ class Channel(_SendEnd[T], _ReceiveEnd[T]):
     @deprecated("the loop argument is not needed: a channel binds to the running loop when used")
     def __init__(self, maxsize: int = 0, *, loop: AbstractEventLoop | None) -> None: ...
 
-    def __init__(
-        self, maxsize: int = 0, *, loop: AbstractEventLoop | _NotGiven | None = _NOT_GIVEN
-    ) -> None:
+    def __init__(self, maxsize: int = 0, *, loop: object = _NOT_GIVEN) -> None:
         maxsize = _checked_maxsize(maxsize)
         if loop is not _NOT_GIVEN:
             warnings.warn(
@@ -291,8 +285,8 @@ class Channel(_SendEnd[T], _ReceiveEnd[T]):
                 stacklevel=2,
             )
         self._s = ChannelState(maxsize)
-        self._sender: _SendView[T] | None = None
-        self._receiver: _ReceiveView[T] | None = None
+        self._sender: ChannelSender[T] | None = None
+        self._receiver: ChannelReceiver[T] | None = None
 
     @property
     def sender(self) -> SendChannel[T]:
@@ -302,7 +296,7 @@ class Channel(_SendEnd[T], _ReceiveEnd[T]):
         """
         view = self._sender
         if view is None:
-            view = self._sender = _SendView(self._s)
+            view = self._sender = ChannelSender(self._s)
         return view
 
     @property
@@ -313,7 +307,7 @@ class Channel(_SendEnd[T], _ReceiveEnd[T]):
         """
         view = self._receiver
         if view is None:
-            view = self._receiver = _ReceiveView(self._s)
+            view = self._receiver = ChannelReceiver(self._s)
         return view
 
     def __iter__(self) -> Iterator[T]:

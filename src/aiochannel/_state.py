@@ -16,10 +16,28 @@ Bookkeeping, in terms of the fields of ``ChannelState``:
   ``*_nowait`` unable to jump the line.
 * A waiter that is cancelled after its promise passes the promise on to the next waiter in line; a
   getter with nobody behind it returns the newest promised item to the head of ``items`` (so
-  returned items stay in order). Nothing is lost or duplicated. A waiter cancelled before its
-  promise is removed from its queue when its task resumes.
+  returned items stay in order). Nothing is lost or duplicated.
+* Closed and drained means: closed, nothing available, nothing promised. While promises are
+  outstanding after ``close()`` a promised item may still come back, so as many of the oldest
+  waiting getters as there are promises keep waiting; the rest are dismissed at once, and the
+  ones kept when the last promise is settled.
 
-A waiter's future resolves to True for "promised" and to False for "closed".
+Waiting lines. ``getters``, ``putters`` and ``joiners`` are deques of futures, oldest first. A
+future resolves to True for "promised" (item, slot, or join done) and to False for "closed". A
+cancelled waiter is left where it is and skipped when its turn comes (a cancelled future is done);
+``dead_*`` count the waiters that left that way, and a line is compacted once more than half of
+it has left, so cancelling n waiters costs O(n) in any order and memory stays flat.
+
+Event loops and threads. The loop of the waiting tasks is held by a weak reference, so an idle
+channel does not keep a loop alive, together with the thread it ran in when the first of them
+waited. A wait from another loop is refused while a task of another open loop waits or holds a
+promise or grant; anything that would wake a waiter checks first that it runs in that thread.
+Waiters whose loop is closed (or gone) can never resume: they are *reaped*, which returns their
+promised items to the head of ``items`` and releases their granted slots, so that nothing is
+stranded and no operation fails because of them.
+
+Every operation is all-or-nothing: checks come before changes, and waking a waiter (which raises
+if its loop is closed) is done before the bookkeeping that depends on it succeeding.
 
 The fast paths in ``_channel.py`` look only at ``put_fast``, ``put_limit`` and ``get_fast``. Those
 are conservative: a non-``None`` value guarantees that the fast path is right, but they may be
@@ -32,21 +50,57 @@ from __future__ import annotations
 import sys
 from asyncio import AbstractEventLoop, Future, get_running_loop
 from collections import deque
+from threading import get_ident
 from typing import Generic, TypeVar
+from weakref import ref
 
-from ._errors import ChannelClosed, ChannelEmpty, ChannelError
+from ._errors import ChannelClosed, ChannelEmpty, ChannelFull
 
 T = TypeVar("T")
+
+Waiters = deque[Future[bool]]
 
 
 def closed_error() -> ChannelClosed:
     return ChannelClosed("channel is closed")
 
 
-def _discard(waiters: deque[Future[bool]] | list[Future[bool]] | None, fut: Future[bool]) -> None:
-    """Remove ``fut`` from ``waiters`` if it is still there."""
-    if waiters is not None and fut in waiters:
-        waiters.remove(fut)
+def _compact(waiters: Waiters) -> None:
+    """Drop the waiters that left (cancelled: their futures are done), in place."""
+    live = [waiter for waiter in waiters if not waiter.done()]
+    waiters.clear()
+    waiters.extend(live)
+
+
+def _live(waiters: Waiters | None) -> bool:
+    return waiters is not None and any(not waiter.done() for waiter in waiters)
+
+
+def _leave(waiters: Waiters | None, waiter: Future[bool], left: int) -> int:
+    """Account for ``waiter`` leaving ``waiters`` unserved, ``left`` having left before it.
+
+    Returns the new count of leavers: the line is compacted (and the count reset) once more than
+    half of it has left, which keeps leaving O(1) amortized and the line at most twice as long
+    as the waiters in it.
+    """
+    if waiters is None:
+        return 0
+    if not waiter.done():
+        # Left by an exception other than cancellation, so its future is still pending and would
+        # be served: take it out now (O(n), but only on this rare path).
+        waiters.remove(waiter)
+        return left
+    left += 1
+    if left * 2 > len(waiters):
+        _compact(waiters)
+        return 0
+    return left
+
+
+THREADSAFE_HINT = (
+    "hand the call to the loop's thread with loop.call_soon_threadsafe(...), or "
+    "asyncio.run_coroutine_threadsafe(...) for a call that waits"
+)
 
 
 class ChannelState(Generic[T]):
@@ -54,6 +108,9 @@ class ChannelState(Generic[T]):
 
     __slots__ = (
         "closed",
+        "dead_getters",
+        "dead_joiners",
+        "dead_putters",
         "get_fast",
         "getters",
         "granted",
@@ -66,12 +123,13 @@ class ChannelState(Generic[T]):
         "put_fast",
         "put_limit",
         "putters",
+        "thread",
     )
 
     def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
+        self.maxsize: int = maxsize
         #: ``maxsize``, or a bound never reached when the channel is unbounded.
-        self.limit = maxsize or sys.maxsize
+        self.limit: int = maxsize or sys.maxsize
         #: The available items, made on first put: an idle channel stays a few hundred bytes.
         self.items: deque[T] | None = None
         #: Items promised to woken getters; made when a getter first waits.
@@ -80,17 +138,23 @@ class ChannelState(Generic[T]):
         #: waiting), else ``None``.
         self.put_fast: deque[T] | None = None
         #: ``len(items)`` below which there is room: ``limit - granted``.
-        self.put_limit = self.limit
+        self.put_limit: int = self.limit
         #: ``items`` while a get may simply pop the head (no putter waiting, no joiner to wake),
         #: else ``None``.
         self.get_fast: deque[T] | None = None
-        self.closed = False
-        self.granted = 0
-        self.getters: deque[Future[bool]] | None = None
-        self.putters: deque[Future[bool]] | None = None
-        self.joiners: list[Future[bool]] | None = None
-        #: The loop of the current waiters; rebound when nobody waits.
-        self.loop: AbstractEventLoop | None = None
+        self.closed: bool = False
+        self.granted: int = 0
+        self.getters: Waiters | None = None
+        self.putters: Waiters | None = None
+        self.joiners: Waiters | None = None
+        #: How many waiters left each line since it was last compacted (an upper bound on the
+        #: cancelled futures still in it).
+        self.dead_getters: int = 0
+        self.dead_putters: int = 0
+        self.dead_joiners: int = 0
+        #: The loop of the waiting tasks (weakly), and the thread it ran in when they started.
+        self.loop: ref[AbstractEventLoop] | None = None
+        self.thread: int = 0
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -122,21 +186,108 @@ class ChannelState(Generic[T]):
         self.get_fast = None if self.closed and self.joiners else items
         self.put_fast = None if self.closed or self.getters else items
 
-    def bind(self, loop: AbstractEventLoop) -> None:
-        """Make ``loop`` the loop of the waiters; only allowed while nobody waits."""
-        if self.getters or self.putters or self.joiners or self.promised or self.granted:
-            raise RuntimeError(
-                "channel is in use by tasks of another event loop: "
-                "a channel can only be waited on from one loop at a time"
-            )
-        self.loop = loop
+    # -- event loops and threads ----------------------------------------------------------------
 
-    def new_future(self) -> Future[bool]:
-        """A future of the running loop, which becomes the channel's loop if nobody waits."""
-        loop = get_running_loop()
-        if loop is not self.loop:
-            self.bind(loop)
-        return loop.create_future()
+    def loop_gone(self) -> bool:
+        """Whether the loop of the waiters is closed or collected (or none is bound): waiters of
+        it can never resume."""
+        loop_ref = self.loop
+        loop = None if loop_ref is None else loop_ref()
+        return loop is None or loop.is_closed()
+
+    def busy(self) -> bool:
+        """Whether a task waits, or holds a promise or grant (cancelled waiters do not count)."""
+        return bool(
+            self.promised
+            or self.granted
+            or _live(self.getters)
+            or _live(self.putters)
+            or _live(self.joiners)
+        )
+
+    def bind(self, loop: AbstractEventLoop) -> None:
+        """Make ``loop`` the loop of the waiters.
+
+        Raises ``RuntimeError`` while a task of another open loop waits or holds a promise or
+        grant. Waiters of a closed loop are reaped; cancelled ones of an open loop are forgotten.
+        """
+        if self.busy():
+            if not self.loop_gone():
+                raise self.in_use_error()
+            self.reap()
+        for waiters in (self.getters, self.putters, self.joiners):
+            if waiters:
+                _compact(waiters)
+        self.dead_getters = self.dead_putters = self.dead_joiners = 0
+        self.loop = ref(loop)
+        self.thread = get_ident()
+
+    def in_use_error(self) -> RuntimeError:
+        if self.thread != get_ident():
+            return RuntimeError(
+                "channel is in use by tasks of an event loop in another thread: "
+                f"a channel is not thread-safe; {THREADSAFE_HINT}"
+            )
+        return RuntimeError(
+            "channel is in use by tasks of another event loop: "
+            "a channel can only be waited on from one loop at a time"
+        )
+
+    def check_thread(self) -> None:
+        """Before waking a waiter: raise ``RuntimeError`` unless this runs in the waiters' thread.
+
+        Waiters of a closed loop are reaped instead (they need no waking).
+        """
+        if get_ident() != self.thread:
+            if self.loop_gone():
+                self.reap()
+                return
+            raise RuntimeError(
+                "channel used from a thread other than the one running the event loop of its "
+                f"waiting tasks: a channel is not thread-safe; {THREADSAFE_HINT}"
+            )
+
+    def reap(self) -> None:
+        """Forget every waiter: their loop is closed or gone, so none of them can ever resume.
+
+        Their promised items go back to the head of ``items``, in order, and their granted
+        slots are released. Called when ``loop_gone()``, or when waking a waiter raised: with the
+        thread checked first, ``set_result`` raises only when the future's loop is closed.
+        """
+        for waiters in (self.getters, self.putters, self.joiners):
+            if waiters:
+                waiters.clear()
+        self.dead_getters = self.dead_putters = self.dead_joiners = 0
+        promised = self.promised
+        if promised:
+            self.buffer().extendleft(reversed(promised))
+            promised.clear()
+        self.granted = 0
+        self.loop = None
+        self.refresh()
+
+    def ours(self, waiter: Future[bool]) -> bool:
+        """Whether a waiter that leaves may change the state: it is of the waiters' loop (not of a
+        reaped or replaced one), and that loop is open.
+
+        A waiter of a closed loop leaves only when the garbage collector closes its coroutine,
+        which can happen at any allocation, even in the middle of another operation: it is left
+        to ``reap()``.
+        """
+        loop = waiter.get_loop()
+        loop_ref = self.loop
+        return loop_ref is not None and loop is loop_ref() and not loop.is_closed()
+
+    def buffer(self) -> deque[T]:
+        """``items``, made if it was not yet."""
+        items = self.items
+        if items is None:
+            items = self.items = deque()
+        return items
+
+    # -- waking ---------------------------------------------------------------------------------
+    # Waiters are woken from their own running loop, except by add(), take() and what take()
+    # calls, which may run outside any loop: those catch the RuntimeError of a closed loop.
 
     def add(self, item: T) -> None:
         """Add ``item`` (there is room): promise it to the oldest live waiting getter, if any."""
@@ -144,10 +295,14 @@ class ChannelState(Generic[T]):
         while getters:
             getter = getters.popleft()
             if not getter.done():
+                try:
+                    getter.set_result(True)
+                except RuntimeError:  # its loop is closed
+                    self.reap()
+                    continue
                 promised = self.promised
                 assert promised is not None  # made with the first getter
                 promised.append(item)
-                getter.set_result(True)
                 if not getters and not self.putters and not self.closed:
                     self.put_fast = self.items
                 return
@@ -167,29 +322,21 @@ class ChannelState(Generic[T]):
                 return
         promised = self.promised
         assert promised  # the cancelled getter's item is there
-        items = self.items
-        if items is None:
-            items = self.items = deque()
-        items.appendleft(promised.pop())
+        self.buffer().appendleft(promised.pop())
 
-    def take(self) -> T:
-        """Remove and return the oldest available item; the caller checked that there is one."""
-        items = self.items
-        assert items is not None  # an item is available
-        item = items.popleft()
+    def grant(self) -> None:
+        """Grant a freed slot to the oldest live waiting putter, if any."""
         putters = self.putters
-        if putters and len(items) + self.granted < self.limit:
-            # The slot we freed: grant it to the oldest live waiting putter.
-            while putters:
-                putter = putters.popleft()
-                if not putter.done():
-                    self.granted += 1
+        while putters:
+            putter = putters.popleft()
+            if not putter.done():
+                try:
                     putter.set_result(True)
-                    break
-        if self.joiners:
-            self.wake_joiners()
-        self.refresh()
-        return item
+                except RuntimeError:  # its loop is closed
+                    self.reap()
+                    continue
+                self.granted += 1
+                return
 
     def grant_room(self) -> None:
         """Grant every free slot to the oldest live waiting putters."""
@@ -201,13 +348,42 @@ class ChannelState(Generic[T]):
                 self.put_limit -= 1
                 putter.set_result(True)
 
+    def take(self) -> T:
+        """Remove and return the oldest available item; the caller checked that there is one."""
+        putters = self.putters
+        if putters or self.joiners:
+            self.check_thread()
+        items = self.items
+        assert items  # an item is available (also after a reap: that only adds items)
+        item = items.popleft()
+        if putters and len(items) + self.granted < self.limit:
+            self.grant()  # the slot we freed
+        if self.joiners:
+            self.wake_joiners()
+        self.refresh()
+        return item
+
+    def dismiss_getters(self) -> None:
+        """Closed and drained: wake every waiting getter with "closed", and the joiners."""
+        getters = self.getters
+        while getters:
+            getter = getters.popleft()
+            if not getter.done():
+                getter.set_result(False)
+        self.dead_getters = 0
+        self.wake_joiners()
+
     def wake_joiners(self) -> None:
         joiners = self.joiners
         if joiners and self.drained():
             self.joiners = None
+            self.dead_joiners = 0
             for joiner in joiners:
                 if not joiner.done():
-                    joiner.set_result(True)
+                    try:
+                        joiner.set_result(True)
+                    except RuntimeError:  # its loop is closed (take() from outside it)
+                        self.reap()
 
     # -- the slow halves of the endpoint operations ----------------------------------------------
     # The endpoints await the waiter futures themselves, between these calls, so that a wait costs
@@ -223,13 +399,37 @@ class ChannelState(Generic[T]):
         items = self.items
         if items is not None and len(items) + self.granted >= self.limit:
             return False
+        if self.getters:
+            self.check_thread()
         self.add(item)
         self.refresh()
         return True
 
+    def offer_again(self, item: T) -> None:
+        """``put_nowait`` found no room: add ``item`` if slots granted to putters of a closed loop
+        free up, else raise ``ChannelFull``."""
+        if self.granted and self.loop_gone():
+            self.reap()
+            if self.offer(item):
+                return
+        raise ChannelFull(f"channel is full (maxsize={self.maxsize})")
+
     def enqueue_putter(self) -> Future[bool]:
-        """Queue a putter; its future resolves True when a slot is granted, False on close."""
-        putter = self.new_future()
+        """Queue a putter; its future resolves True when a slot is granted, False on close.
+
+        The caller found no room.
+        """
+        loop = get_running_loop()
+        loop_ref = self.loop
+        if loop_ref is None or loop_ref() is not loop:
+            self.bind(loop)
+            if self.room() > 0:  # slots granted to putters of a closed loop were released
+                putter = loop.create_future()
+                self.granted += 1
+                putter.set_result(True)
+                self.refresh()
+                return putter
+        putter = loop.create_future()
         putters = self.putters
         if putters is None:
             putters = self.putters = deque()
@@ -239,8 +439,10 @@ class ChannelState(Generic[T]):
 
     def abandon_putter(self, putter: Future[bool]) -> None:
         """Undo a putter whose wait raised (cancelled): leave the queue, or pass the slot on."""
+        if not self.ours(putter):
+            return  # of a closed loop (reaped), or cancelled before another loop waited
         if not putter.done() or putter.cancelled():
-            _discard(self.putters, putter)
+            self.dead_putters = _leave(self.putters, putter, self.dead_putters)
         elif putter.result():
             self.granted -= 1
             self.grant_room()
@@ -263,18 +465,30 @@ class ChannelState(Generic[T]):
             # If a getter took the item at once, the slot is free again.
             self.grant_room()
 
-    def nothing_to_get(self) -> ChannelError:
-        """The error for a get that cannot wait and found no item."""
-        if self.closed:
-            return closed_error()
-        return ChannelEmpty("channel is empty")
+    def take_again(self) -> T:
+        """``get_nowait`` found nothing available: take an item that waiters of a closed loop
+        held, else raise ``ChannelClosed`` if closed and drained, or ``ChannelEmpty``."""
+        if self.promised and self.loop_gone():
+            self.reap()  # their items are available now
+            return self.take()
+        if self.closed and not self.promised:
+            raise closed_error()
+        raise ChannelEmpty("channel is empty")
 
-    def enqueue_getter(self) -> Future[bool]:
+    def enqueue_getter(self) -> Future[bool] | None:
         """Queue a getter; its future resolves True when an item is promised, False on close.
 
-        The caller checked that the channel is open and nothing is available.
+        Returns ``None`` if the channel is closed and drained. The caller found nothing available.
         """
-        getter = self.new_future()
+        if self.closed and not self.promised:
+            return None
+        loop = get_running_loop()
+        loop_ref = self.loop
+        if loop_ref is None or loop_ref() is not loop:
+            self.bind(loop)
+            if self.items:  # items promised to waiters of a closed loop came back
+                return self.promise_now(loop)
+        getter = loop.create_future()
         getters = self.getters
         if getters is None:
             getters = self.getters = deque()
@@ -283,13 +497,27 @@ class ChannelState(Generic[T]):
         self.put_fast = None
         return getter
 
+    def promise_now(self, loop: AbstractEventLoop) -> Future[bool]:
+        """A getter's future, already promised the oldest available item (nobody waits)."""
+        items = self.items
+        promised = self.promised
+        assert items  # reaped, so promised exists
+        assert promised is not None
+        getter = loop.create_future()
+        promised.append(items.popleft())
+        getter.set_result(True)
+        self.refresh()
+        return getter
+
     def abandon_getter(self, getter: Future[bool]) -> None:
         """Undo a getter whose wait raised (cancelled): leave the queue, or pass the item on.
 
         The promise goes to the next getter in line, or an item back to the head.
         """
+        if not self.ours(getter):
+            return  # of a closed loop (reaped), or cancelled before another loop waited
         if not getter.done() or getter.cancelled():
-            _discard(self.getters, getter)
+            self.dead_getters = _leave(self.getters, getter, self.dead_getters)
         elif getter.result():
             self.return_promise()
         self.refresh()
@@ -299,33 +527,59 @@ class ChannelState(Generic[T]):
         promised = self.promised
         assert promised  # an item was promised to the caller
         item = promised.popleft()
-        if self.joiners:
-            self.wake_joiners()
+        if self.closed and not promised and not self.items:
+            self.dismiss_getters()
         return item
 
     def close(self) -> None:
         if self.closed:
             return
+        if self.getters or self.putters or self.joiners:
+            if self.loop_gone():
+                self.reap()
+            else:
+                self.check_thread()
+        getters, putters = self.getters, self.putters
         self.closed = True
-        # Putters, and getters (nothing is available, or they would not wait), can never be served.
-        for waiters in (self.putters, self.getters):
-            while waiters:
-                waiter = waiters.popleft()
-                if not waiter.done():
-                    waiter.set_result(False)
+        # Putters can never be served; of the getters (nothing is available, or they would not
+        # wait), only as many as there are promised items that may still come back.
+        while putters:
+            putter = putters.popleft()
+            if not putter.done():
+                putter.set_result(False)
+        self.dead_putters = 0
+        if getters:
+            keep = self.reserved
+            kept: list[Future[bool]] = []
+            while getters:
+                getter = getters.popleft()
+                if getter.done():
+                    continue
+                if len(kept) < keep:
+                    kept.append(getter)
+                else:
+                    getter.set_result(False)
+            getters.extend(kept)
+            self.dead_getters = 0
         self.wake_joiners()
         self.refresh()
 
     async def join(self) -> None:
         if self.drained():
             return
-        joiner = self.new_future()
+        loop = get_running_loop()
+        loop_ref = self.loop
+        if loop_ref is None or loop_ref() is not loop:
+            self.bind(loop)
+        joiner = loop.create_future()
         joiners = self.joiners
         if joiners is None:
-            joiners = self.joiners = []
+            joiners = self.joiners = deque()
         joiners.append(joiner)
         self.refresh()
         try:
             await joiner
-        finally:
-            _discard(self.joiners, joiner)
+        except BaseException:
+            if self.ours(joiner):
+                self.dead_joiners = _leave(self.joiners, joiner, self.dead_joiners)
+            raise
