@@ -556,6 +556,22 @@ def test_an_int_subclass_maxsize_becomes_a_plain_int() -> None:
 # -- more closed-loop and leaving paths ------------------------------------------------------------
 
 
+def test_close_releases_a_slot_granted_to_a_stranded_putter(kind: str) -> None:
+    """The putter had left the line (its slot granted) when its loop closed."""
+    ch: Channel[int] = Channel(1)
+    ch.put_nowait(0)
+    loop = LOOPS[kind]()
+    putter = loop.create_task(_awaited(ch.put(1)))
+    loop.run_until_complete(asyncio.sleep(0))
+    assert ch.get_nowait() == 0  # grants the slot; the putter never resumes
+    loop.close()
+    assert not putter.done()
+    assert ch.full()
+    ch.close()
+    assert not ch.full()  # stayed full before: the grant was never released
+    assert waiters(ch) == (0, 0, 0, 0, 0)
+
+
 def test_a_joiner_stranded_after_close_is_reaped_by_the_last_get(kind: str) -> None:
     ch: Channel[int] = Channel()
     ch.put_nowait(1)

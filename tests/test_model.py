@@ -4,10 +4,11 @@ A hypothesis state machine drives a real channel and an event loop that it steps
 same operations through ``Model``, a pure-Python rendering of the contract (FIFO; an item that
 becomes available while getters wait is promised to the oldest; a slot that frees up while
 putters wait is granted to the oldest; close, after which getters wait only while a promised item
-may still come back; cancellation wins and passes a promise or grant on; join). After every step
-every observable is compared: return values and exceptions (type and message) of the
-``*_nowait`` calls and of ``Task.cancel``, ``qsize``/``empty``/``full``/``closed``, the snapshot
-``list(ch)``, ``str(ch)``, and which spawned tasks have finished and how.
+may still come back; cancellation wins and passes a promise or grant on; join; the loop closed
+with tasks waiting, whose promises and grants come back). After every step every observable is
+compared: return values and exceptions (type and message) of the ``*_nowait`` calls and of
+``Task.cancel``, ``qsize``/``empty``/``full``/``closed``, the snapshot ``list(ch)``, ``str(ch)``,
+and which spawned tasks have finished and how.
 
 To compare task outcomes step by step the model also simulates the loop's ready queue: creating a
 task, resolving a future and cancelling a waiting task each schedule one callback, and one loop
@@ -156,6 +157,8 @@ class MTask:
     fut: Fut = "pending"
     must_cancel: bool = False
     outcome: str | None = None
+    #: Its loop was closed before it finished: it never resumes.
+    stranded: bool = False
 
 
 class Model:
@@ -244,6 +247,21 @@ class Model:
             self.resolve(tid, "no")
         self.putters.clear()
         del self.getters[self.reserved :]
+        self.settle()
+
+    def close_loop(self) -> None:
+        """The loop is closed with tasks unfinished: they never resume, and count as gone. What
+        they held comes back: promised items are available again (at the head, in order) and
+        granted slots are free."""
+        for tid, task in enumerate(self.tasks):
+            if task.outcome is None:
+                task.stranded = True
+                for line in (self.putters, self.getters, self.joiners):
+                    if tid in line:
+                        line.remove(tid)
+        self.ready.clear()
+        self.reserved = 0
+        self.granted = 0
         self.settle()
 
     def spawn(self, kind: Kind, item: int) -> None:
@@ -338,6 +356,7 @@ class Harness:
 
     def __init__(self, loop_factory: LoopFactory, maxsize: int) -> None:
         self.iterations = iterations_per_step(loop_factory)
+        self.loop_factory = loop_factory
         self.loop = loop_factory()
         self.ch: Channel[int] = Channel(maxsize)
         self.model = Model(maxsize)
@@ -390,7 +409,25 @@ class Harness:
         self.tasks.append(self.loop.create_task(coro))
 
     def unfinished(self) -> list[int]:
-        return [tid for tid, task in enumerate(self.model.tasks) if task.outcome is None]
+        return [
+            tid
+            for tid, task in enumerate(self.model.tasks)
+            if task.outcome is None and not task.stranded
+        ]
+
+    def close_loop(self) -> None:
+        """Close the loop with its tasks unfinished, and go on with a new loop of the same kind.
+
+        The channel finds such waiters gone lazily, at the next operation that would wake one of
+        them or needs what they hold (``test_edges.py`` checks each of those operations); the
+        model reaps them at once, so the harness asks the channel to do the same.
+        """
+        self.loop.close()
+        s = self.ch._s  # pyright: ignore[reportPrivateUsage]
+        if s.loop is not None and s.loop_gone():
+            s.reap()
+        self.loop = self.loop_factory()
+        self.model.close_loop()
 
     def cancel(self, pick: int) -> None:
         """Cancel the ``pick``-th (modulo their number) task that has not finished, if any."""
@@ -411,7 +448,10 @@ class Harness:
             self.step()
             self.check()
         assert not self.model.ready
-        assert all(task.done() for task in self.tasks)
+        assert all(
+            task.done() or mtask.stranded
+            for task, mtask in zip(self.tasks, self.model.tasks, strict=True)
+        )
 
     def check(self) -> None:
         ch, model = self.ch, self.model
@@ -434,7 +474,11 @@ class Harness:
         without asserting anything that could hide it)."""
         try:
             for task in self.tasks:
-                task.cancel()
+                if not task.get_loop().is_closed():
+                    task.cancel()
+                elif not task.done():  # stranded: end its coroutine (some never started)
+                    task._log_destroy_pending = False  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+                    task.get_coro().close()
             for _ in range(4):
                 step(self.loop)
         finally:
@@ -509,6 +553,10 @@ class ChannelMachine(RuleBasedStateMachine):
     def cancel_all_and_settle(self) -> None:
         self.harness.cancel_all_and_settle()
 
+    @rule()
+    def close_loop(self) -> None:
+        self.harness.close_loop()
+
     @invariant()
     def check(self) -> None:
         if self.h is not None:
@@ -552,6 +600,7 @@ OPS: tuple[tuple[str, int], ...] = (
     ("cancel", 4),
     ("step", 8),
     ("cancel_all_and_settle", 1),
+    ("close_loop", 1),
 )
 
 
@@ -579,6 +628,8 @@ def apply(h: Harness, op: str, arg: int) -> None:
         h.cancel(arg)
     elif op == "step":
         h.step()
+    elif op == "close_loop":
+        h.close_loop()
     else:
         h.cancel_all_and_settle()
 

@@ -6,8 +6,11 @@ for what each run checks).
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from _stress_support import Scenario, run_scenario
+import uvloop
+from _stress_support import Scenario, run_scenario, run_stranded
 
 CASES = [
     # maxsize 0 (unbounded), 1 and small values; one consumer (order checked whatever happens),
@@ -33,3 +36,15 @@ async def test_stress(sc: Scenario) -> None:
     assert any(record.received.values()) or not record.sent
     if not sc.close_early:
         assert record.sent
+
+
+LOOP_KINDS = {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+
+
+@pytest.mark.parametrize("second", list(LOOP_KINDS))
+@pytest.mark.parametrize("first", list(LOOP_KINDS))
+@pytest.mark.parametrize("maxsize", [0, 1, 2, 5])
+@pytest.mark.parametrize("seed", range(10))
+def test_loop_closed_during_traffic(seed: int, maxsize: int, first: str, second: str) -> None:
+    """Issue 14: waiters of a closed loop count as gone (what they held comes back)."""
+    run_stranded(seed, maxsize, LOOP_KINDS[first], LOOP_KINDS[second])

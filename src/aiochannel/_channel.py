@@ -120,10 +120,15 @@ class ChannelSender(ChannelEnd[T]):
             s.offer_again(item)
 
     def close(self) -> None:
-        """Close the channel for good; idempotent, never raises.
+        """Close the channel for good; idempotent.
 
         Waiting putters raise ``ChannelClosed`` and their items are not added. Buffered items stay
-        for getters to drain; getters with nothing left to take raise ``ChannelClosed``.
+        for getters to drain. Waiting getters raise ``ChannelClosed``, except as many of the
+        oldest as there are items promised to getters that have not resumed yet (such an item
+        comes back if its getter is cancelled): they wait until the last promise is settled.
+
+        Raises ``RuntimeError`` (and closes nothing) if tasks wait on the channel and this runs in
+        another thread than their loop's.
         """
         self._s.close()
 

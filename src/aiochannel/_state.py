@@ -534,7 +534,7 @@ class ChannelState(Generic[T]):
     def close(self) -> None:
         if self.closed:
             return
-        if self.getters or self.putters or self.joiners:
+        if self.getters or self.putters or self.joiners or self.promised or self.granted:
             if self.loop_gone():
                 self.reap()
             else:
