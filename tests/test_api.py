@@ -29,6 +29,7 @@ def test_all_is_exactly_the_public_names() -> None:
         "ChannelEmpty",
         "ChannelError",
         "ChannelFull",
+        "ChannelStatistics",
         "ReceiveChannel",
         "SendChannel",
         "__version__",

@@ -172,7 +172,9 @@ async def test_dropped_channel_is_collected_once_its_waiters_end(ending: str) ->
     ch: Channel[int] = Channel(1)
     ref = weakref.ref(ch)
     task: asyncio.Task[object] | None = None
-    tx = ch.sender  # the views hold the shared state, not the channel
+    # A view is its channel's own handle (issue 15): it keeps the channel alive, so it is
+    # dropped too before the check (before issue 15 it held only the shared state).
+    tx = ch.sender
     getters = [asyncio.ensure_future(ch.get()) for _ in range(5)]
     joiners = [asyncio.ensure_future(ch.join()) for _ in range(2)]
     await asyncio.sleep(0)
@@ -194,9 +196,10 @@ async def test_dropped_channel_is_collected_once_its_waiters_end(ending: str) ->
         assert results == (["ChannelClosed"] * 5, [None, None])
     else:
         assert results == ([0, 1, 2, 3, 4], [None, None])
+    assert tx.closed() is (ending != "cancelled")
     del getters, joiners, task  # a cancelled task's exception holds its frames, and so the channel
+    del tx
     assert _collected(ref), "still alive after every task waiting on it ended"
-    assert tx.closed() is (ending != "cancelled")  # the view outlives the channel
 
 
 async def test_dropped_full_channel_with_waiting_putters_is_collected() -> None:
@@ -214,6 +217,6 @@ async def test_dropped_full_channel_with_waiting_putters_is_collected() -> None:
     for task in putters:
         task.cancel()
     assert await ended(putters) == [None] + ["CancelledError"] * 4
-    del putters, task
-    assert _collected(ref), "still alive after every task waiting on it ended"
     assert rx.get_nowait() == 0
+    del putters, task, rx  # the view keeps its channel alive (issue 15)
+    assert _collected(ref), "still alive after every task waiting on it ended"

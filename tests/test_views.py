@@ -15,8 +15,14 @@ from aiochannel import (
     SendChannel,
 )
 
-SEND_API = {"maxsize", "qsize", "full", "closed", "put", "put_nowait", "close", "join"}
-RECEIVE_API = {"maxsize", "qsize", "empty", "closed", "get", "get_nowait", "join"}
+SEND_API = {
+    *("maxsize", "qsize", "full", "closed", "put", "put_nowait", "close", "join"),
+    *("clone", "statistics"),  # issue 15
+}
+RECEIVE_API = {
+    *("maxsize", "qsize", "empty", "closed", "get", "get_nowait", "join"),
+    *("clone", "hang_up", "statistics"),  # issue 15
+}
 
 
 def public(obj: object) -> set[str]:

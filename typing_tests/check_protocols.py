@@ -8,7 +8,14 @@ from typing import Generic, TypeVar
 
 from typing_extensions import Self, assert_type
 
-from aiochannel import Channel, ChannelClosed, ChannelEmpty, ReceiveChannel, SendChannel
+from aiochannel import (
+    Channel,
+    ChannelClosed,
+    ChannelEmpty,
+    ChannelStatistics,
+    ReceiveChannel,
+    SendChannel,
+)
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -108,8 +115,18 @@ class ListChannel(Generic[T]):
             raise ChannelClosed("channel is closed")
         raise ChannelEmpty("channel is empty")
 
-    def close(self) -> None:
+    def close(self, error: BaseException | None = None) -> None:
         self._closed = True
+
+    def hang_up(self) -> None:
+        self._items.clear()
+
+    def clone(self) -> Self:
+        return self
+
+    def statistics(self) -> ChannelStatistics:
+        n = len(self._items)
+        return ChannelStatistics(0, n, n, 1, 1, 0, 0, self._closed)
 
     async def join(self) -> None:
         return None

@@ -3,6 +3,7 @@
 from ._channel import Channel
 from ._errors import ChannelClosed, ChannelEmpty, ChannelError, ChannelFull
 from ._protocols import ReceiveChannel, SendChannel
+from ._statistics import ChannelStatistics
 
 __version__ = "2.0.0"
 
@@ -12,6 +13,7 @@ __all__ = [
     "ChannelEmpty",
     "ChannelError",
     "ChannelFull",
+    "ChannelStatistics",
     "ReceiveChannel",
     "SendChannel",
     "__version__",

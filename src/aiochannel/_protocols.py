@@ -13,6 +13,8 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 from typing_extensions import Self
 
+from ._statistics import ChannelStatistics
+
 __all__ = ["ReceiveChannel", "SendChannel"]
 
 T_contra = TypeVar("T_contra", contravariant=True)
@@ -37,26 +39,39 @@ class SendChannel(Protocol[T_contra]):
         ...
 
     def closed(self) -> bool:
-        """True once ``close()`` has been called."""
+        """True once this end can no longer put: it was closed, or the channel is closed."""
         ...
 
     async def put(self, item: T_contra) -> None:
         """Add ``item``, waiting for room if the channel is full.
 
-        Raises ``ChannelClosed`` if the channel is closed, or is closed while this waits; the item
-        is then not added.
+        Raises ``ChannelClosed`` if this end or the channel is closed, or is closed while this
+        waits; the item is then not added. A cancelled ``put()`` added nothing.
         """
         ...
 
     def put_nowait(self, item: T_contra) -> None:
         """Add ``item`` now.
 
-        Raises ``ChannelClosed`` if the channel is closed, else ``ChannelFull`` if it has no room.
+        Raises ``ChannelClosed`` if this end or the channel is closed, else ``ChannelFull`` if
+        there is no room.
         """
         ...
 
-    def close(self) -> None:
-        """Close the channel for good. Idempotent; never raises."""
+    def close(self, error: BaseException | None = None) -> None:
+        """Close this end; idempotent. The channel closes with its last send end, or at once if
+        ``error`` is given (getters then raise ``ChannelClosed`` from it, once drained)."""
+        ...
+
+    def clone(self) -> Self:
+        """Another send end of the same channel, which stays open until that one closes too.
+
+        Raises ``ChannelClosed`` if this end or the channel is closed.
+        """
+        ...
+
+    def statistics(self) -> ChannelStatistics:
+        """A snapshot of the channel's counters."""
         ...
 
     async def join(self) -> None:
@@ -100,22 +115,39 @@ class ReceiveChannel(Protocol[T_co]):
         ...
 
     def closed(self) -> bool:
-        """True once the channel has been closed."""
+        """True once this end hung up, or the channel is closed (it may still hold items)."""
         ...
 
     async def get(self) -> T_co:
         """Remove and return the oldest item, waiting for one if there is none.
 
-        Raises ``ChannelClosed`` once the channel is closed and drained.
+        Raises ``ChannelClosed`` once the channel is closed and drained, or this end hung up. A
+        cancelled ``get()`` took nothing.
         """
         ...
 
     def get_nowait(self) -> T_co:
         """Remove and return the oldest item now.
 
-        Raises ``ChannelClosed`` if the channel is closed and drained, else ``ChannelEmpty`` if no
-        item is there.
+        Raises ``ChannelClosed`` if the channel is closed and drained or this end hung up, else
+        ``ChannelEmpty`` if no item is there.
         """
+        ...
+
+    def hang_up(self) -> None:
+        """Give up this end; idempotent. Once every receive end hung up, the channel closes and
+        discards its items, and puts raise ``ChannelClosed``."""
+        ...
+
+    def clone(self) -> Self:
+        """Another receive end of the same channel; the two share its items.
+
+        Raises ``ChannelClosed`` if this end hung up, or the channel is closed.
+        """
+        ...
+
+    def statistics(self) -> ChannelStatistics:
+        """A snapshot of the channel's counters."""
         ...
 
     async def join(self) -> None:

@@ -55,14 +55,11 @@ from typing import Generic, TypeVar
 from weakref import ref
 
 from ._errors import ChannelClosed, ChannelEmpty, ChannelFull
+from ._statistics import ChannelStatistics
 
 T = TypeVar("T")
 
 Waiters = deque[Future[bool]]
-
-
-def closed_error() -> ChannelClosed:
-    return ChannelClosed("channel is closed")
 
 
 def _compact(waiters: Waiters) -> None:
@@ -74,6 +71,41 @@ def _compact(waiters: Waiters) -> None:
 
 def _live(waiters: Waiters | None) -> bool:
     return waiters is not None and any(not waiter.done() for waiter in waiters)
+
+
+def _count_live(waiters: Waiters | None) -> int:
+    return 0 if waiters is None else sum(not waiter.done() for waiter in waiters)
+
+
+def _owned(
+    owners: dict[Future[bool], object] | None,
+    waiter: Future[bool],
+    handle: object,
+    line: Waiters,
+) -> dict[Future[bool], object]:
+    """``owners`` (made if ``None``) with ``waiter`` recorded as waiting through ``handle``; the
+    records of waiters that are done are pruned once they could outnumber the line."""
+    if owners is None:
+        owners = {}
+    owners[waiter] = handle
+    if len(owners) > 2 * len(line) + 32:
+        for done in [w for w in owners if w.done()]:
+            del owners[done]
+    return owners
+
+
+def _own_all(
+    owners: dict[Future[bool], object] | None, line: Waiters | None, handle: object
+) -> dict[Future[bool], object] | None:
+    """``owners`` with every live waiter of ``line`` recorded as waiting through ``handle``."""
+    if not line:
+        return owners
+    if owners is None:
+        owners = {}
+    for waiter in line:
+        if not waiter.done():
+            owners[waiter] = handle
+    return owners
 
 
 def _leave(waiters: Waiters | None, waiter: Future[bool], left: int) -> int:
@@ -107,22 +139,30 @@ class ChannelState(Generic[T]):
     """One channel's buffer, waiters and flags. Never exposed to users."""
 
     __slots__ = (
+        "cap",
         "closed",
         "dead_getters",
         "dead_joiners",
         "dead_putters",
+        "error",
         "get_fast",
+        "getter_owners",
         "getters",
         "granted",
+        "hung_up",
         "items",
         "joiners",
         "limit",
         "loop",
         "maxsize",
+        "peak",
         "promised",
         "put_fast",
         "put_limit",
+        "putter_owners",
         "putters",
+        "receivers",
+        "senders",
         "thread",
     )
 
@@ -137,12 +177,30 @@ class ChannelState(Generic[T]):
         #: ``items`` while a put may simply append below ``put_limit`` (open, no getter or putter
         #: waiting), else ``None``.
         self.put_fast: deque[T] | None = None
-        #: ``len(items)`` below which there is room: ``limit - granted``.
-        self.put_limit: int = self.limit
+        #: ``len(items)`` below which a put may take the fast path: ``limit - granted``, capped at
+        #: ``cap``.
+        self.put_limit: int = 0
+        #: The highest ``len(items)`` recorded, and the cap of fast puts. Fast gets are allowed
+        #: only while ``cap <= peak`` ("draining"): then no fast put can make a new peak, so the
+        #: peak is exact. A put that would make one switches to "filling" (``cap`` raised above
+        #: ``peak``, fast gets off) until the next get records the peak.
+        self.peak: int = 0
+        self.cap: int = 0
         #: ``items`` while a get may simply pop the head (no putter waiting, no joiner to wake),
         #: else ``None``.
         self.get_fast: deque[T] | None = None
         self.closed: bool = False
+        #: What closed the channel, besides its last send handle: an error given to close(), or
+        #: every receive handle hanging up.
+        self.error: BaseException | None = None
+        self.hung_up: bool = False
+        self.senders: int = 1
+        self.receivers: int = 1
+        #: While there are several send (receive) handles: which handle each waiting put (get)
+        #: waits through, so that closing one ends only its own waits. Done futures are pruned
+        #: when a dict outgrows ``_prune_at``.
+        self.putter_owners: dict[Future[bool], object] | None = None
+        self.getter_owners: dict[Future[bool], object] | None = None
         self.granted: int = 0
         self.getters: Waiters | None = None
         self.putters: Waiters | None = None
@@ -174,16 +232,43 @@ class ChannelState(Generic[T]):
     def drained(self) -> bool:
         return self.closed and not self.items and not self.promised
 
+    def closed_error(self) -> ChannelClosed:
+        """The ``ChannelClosed`` to raise now that the channel is closed."""
+        error = self.error
+        if error is not None:
+            exc = ChannelClosed(f"channel is closed with an error: {error!r}")
+            exc.__cause__ = error
+            exc.__suppress_context__ = True
+            return exc
+        if self.hung_up:
+            return ChannelClosed("channel is closed: every receiver hung up")
+        return ChannelClosed("channel is closed")
+
+    def statistics(self) -> ChannelStatistics:
+        qsize = self.qsize()
+        return ChannelStatistics(
+            maxsize=self.maxsize,
+            qsize=qsize,
+            peak_qsize=max(self.peak, qsize),
+            open_senders=self.senders,
+            open_receivers=self.receivers,
+            waiting_putters=_count_live(self.putters),
+            waiting_getters=_count_live(self.getters),
+            closed=self.closed,
+        )
+
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Recompute all that the fast paths look at."""
-        self.put_limit = self.limit - self.granted
+        room = self.limit - self.granted
+        cap = self.cap
+        self.put_limit = room if room < cap else cap
         if self.putters:
             self.put_fast = self.get_fast = None
             return
         items = self.items
-        self.get_fast = None if self.closed and self.joiners else items
+        self.get_fast = None if cap > self.peak or (self.closed and self.joiners) else items
         self.put_fast = None if self.closed or self.getters else items
 
     # -- event loops and threads ----------------------------------------------------------------
@@ -258,10 +343,12 @@ class ChannelState(Generic[T]):
             if waiters:
                 waiters.clear()
         self.dead_getters = self.dead_putters = self.dead_joiners = 0
+        self.putter_owners = self.getter_owners = None
         promised = self.promised
         if promised:
             self.buffer().extendleft(reversed(promised))
             promised.clear()
+            self.note_peak()
         self.granted = 0
         self.loop = None
         self.refresh()
@@ -284,6 +371,21 @@ class ChannelState(Generic[T]):
         if items is None:
             items = self.items = deque()
         return items
+
+    def note_peak(self) -> None:
+        """Record ``len(items)`` as the peak if it is one (after a slow path added items)."""
+        items = self.items
+        if items is not None and len(items) > self.peak:
+            self.peak = len(items)
+
+    def prepare_wake(self) -> None:
+        """Before an operation that may wake waiters: reap them if their loop is gone, else
+        check that this runs in their thread (``RuntimeError`` otherwise)."""
+        if self.getters or self.putters or self.joiners or self.promised or self.granted:
+            if self.loop_gone():
+                self.reap()
+            else:
+                self.check_thread()
 
     # -- waking ---------------------------------------------------------------------------------
     # Waiters are woken from their own running loop, except by add(), take() and what take()
@@ -310,10 +412,17 @@ class ChannelState(Generic[T]):
         if items is None:
             items = self.items = deque()
         items.append(item)
+        if len(items) > self.peak:  # noqa: PLR1730 (cheaper than a call to max())
+            self.peak = len(items)
 
     def return_promise(self) -> None:
         """Pass a cancelled getter's promise to the next live waiting getter, or else return the
-        newest promised item to the head of the available items."""
+        newest promised item to the head of the available items.
+
+        Once every receive handle hung up, the promised items were discarded: nothing returns.
+        """
+        if not self.receivers:
+            return
         getters = self.getters
         while getters:
             getter = getters.popleft()
@@ -323,6 +432,7 @@ class ChannelState(Generic[T]):
         promised = self.promised
         assert promised  # the cancelled getter's item is there
         self.buffer().appendleft(promised.pop())
+        self.note_peak()
 
     def grant(self) -> None:
         """Grant a freed slot to the oldest live waiting putter, if any."""
@@ -345,8 +455,8 @@ class ChannelState(Generic[T]):
             putter = putters.popleft()
             if not putter.done():
                 self.granted += 1
-                self.put_limit -= 1
                 putter.set_result(True)
+        self.put_limit = min(self.put_limit, self.limit - self.granted)
 
     def take(self) -> T:
         """Remove and return the oldest available item; the caller checked that there is one."""
@@ -355,6 +465,9 @@ class ChannelState(Generic[T]):
             self.check_thread()
         items = self.items
         assert items  # an item is available (also after a reap: that only adds items)
+        if len(items) > self.peak:  # noqa: PLR1730 (cheaper than a call to max())
+            self.peak = len(items)
+        self.cap = self.peak  # draining: fast gets may run, fast puts stop at the peak
         item = items.popleft()
         if putters and len(items) + self.granted < self.limit:
             self.grant()  # the slot we freed
@@ -395,13 +508,17 @@ class ChannelState(Generic[T]):
         Raises ``ChannelClosed`` if the channel is closed.
         """
         if self.closed:
-            raise closed_error()
+            raise self.closed_error()
         items = self.items
         if items is not None and len(items) + self.granted >= self.limit:
             return False
         if self.getters:
             self.check_thread()
         self.add(item)
+        items = self.items
+        if items is not None and len(items) > self.cap:
+            # A new peak: fast puts may go on (filling), fast gets wait for the next get.
+            self.cap = 2 * len(items) + 16
         self.refresh()
         return True
 
@@ -414,8 +531,9 @@ class ChannelState(Generic[T]):
                 return
         raise ChannelFull(f"channel is full (maxsize={self.maxsize})")
 
-    def enqueue_putter(self) -> Future[bool]:
-        """Queue a putter; its future resolves True when a slot is granted, False on close.
+    def enqueue_putter(self, handle: object) -> Future[bool]:
+        """Queue a putter waiting through send ``handle``; its future resolves True when a slot
+        is granted, False on close (of the channel or of that handle).
 
         The caller found no room.
         """
@@ -434,6 +552,8 @@ class ChannelState(Generic[T]):
         if putters is None:
             putters = self.putters = deque()
         putters.append(putter)
+        if self.senders > 1:
+            self.putter_owners = _owned(self.putter_owners, putter, handle, putters)
         self.put_fast = self.get_fast = None
         return putter
 
@@ -455,11 +575,12 @@ class ChannelState(Generic[T]):
         since the slot was granted; the item is then not added.
         """
         if not granted:
-            raise closed_error()
+            raise self.closed_error()
         self.granted -= 1
-        self.put_limit += 1
+        room = self.limit - self.granted
+        self.put_limit = room if room < self.cap else self.cap
         if self.closed:
-            raise closed_error()
+            raise self.closed_error()
         self.add(item)
         if self.putters:
             # If a getter took the item at once, the slot is free again.
@@ -472,11 +593,12 @@ class ChannelState(Generic[T]):
             self.reap()  # their items are available now
             return self.take()
         if self.closed and not self.promised:
-            raise closed_error()
+            raise self.closed_error()
         raise ChannelEmpty("channel is empty")
 
-    def enqueue_getter(self) -> Future[bool] | None:
-        """Queue a getter; its future resolves True when an item is promised, False on close.
+    def enqueue_getter(self, handle: object) -> Future[bool] | None:
+        """Queue a getter waiting through receive ``handle``; its future resolves True when an
+        item is promised, False on close (of the channel, or hang-up of that handle).
 
         Returns ``None`` if the channel is closed and drained. The caller found nothing available.
         """
@@ -494,6 +616,8 @@ class ChannelState(Generic[T]):
             getters = self.getters = deque()
             self.promised = deque()
         getters.append(getter)
+        if self.receivers > 1:
+            self.getter_owners = _owned(self.getter_owners, getter, handle, getters)
         self.put_fast = None
         return getter
 
@@ -534,11 +658,7 @@ class ChannelState(Generic[T]):
     def close(self) -> None:
         if self.closed:
             return
-        if self.getters or self.putters or self.joiners or self.promised or self.granted:
-            if self.loop_gone():
-                self.reap()
-            else:
-                self.check_thread()
+        self.prepare_wake()
         getters, putters = self.getters, self.putters
         self.closed = True
         # Putters can never be served; of the getters (nothing is available, or they would not
@@ -564,6 +684,78 @@ class ChannelState(Generic[T]):
         self.wake_joiners()
         self.refresh()
 
+    # -- handles --------------------------------------------------------------------------------
+
+    def close_sender(self, handle: object, error: BaseException | None) -> None:
+        """Send ``handle`` (open) closes: the channel closes with it if it is the last open one,
+        or if ``error`` is given while the channel is open; else only its waiting puts end."""
+        self.prepare_wake()
+        self.senders -= 1
+        if error is not None and not self.closed:
+            self.error = error
+            self.close()
+        elif not self.senders:
+            self.close()
+        else:
+            self.dismiss(self.putters, self.putter_owners, handle)
+            self.dead_putters = 0
+
+    def fail(self, error: BaseException) -> None:
+        """``close(error)`` through a closed send handle: the channel closes with ``error``
+        if it is still open."""
+        if not self.closed:
+            self.prepare_wake()
+            self.error = error
+            self.close()
+
+    def hang_up_receiver(self, handle: object) -> None:
+        """Receive ``handle`` (open) hangs up. If it was the last open one, nobody can ever take
+        an item: the channel closes and discards every item it holds (buffered or promised);
+        else only its waiting gets end."""
+        self.prepare_wake()
+        self.receivers -= 1
+        if self.receivers:
+            self.dismiss(self.getters, self.getter_owners, handle)
+            self.dead_getters = 0
+            return
+        for items in (self.items, self.promised):
+            if items:
+                items.clear()
+        if self.closed:
+            self.dismiss_getters()
+        else:
+            self.hung_up = True
+            self.close()
+
+    @staticmethod
+    def dismiss(
+        line: Waiters | None, owners: dict[Future[bool], object] | None, handle: object
+    ) -> None:
+        """Wake with "closed" the waiters of ``line`` that wait through ``handle``, and compact
+        the line. A woken one of them (promised, not resumed) finds its handle closed when it
+        resumes, and passes its promise on itself."""
+        if line is None or owners is None:
+            return
+        for waiter, owner in list(owners.items()):
+            if owner is handle:
+                del owners[waiter]
+                if not waiter.done():
+                    waiter.set_result(False)
+        _compact(line)
+
+    def clone_sender(self, handle: object) -> None:
+        """One more send handle, cloned from ``handle`` (open, and so is the channel)."""
+        self.senders += 1
+        if self.senders == 2:
+            # Until now the waiting puts could only wait through ``handle``, unrecorded.
+            self.putter_owners = _own_all(self.putter_owners, self.putters, handle)
+
+    def clone_receiver(self, handle: object) -> None:
+        """One more receive handle, cloned from ``handle`` (open, and so is the channel)."""
+        self.receivers += 1
+        if self.receivers == 2:
+            self.getter_owners = _own_all(self.getter_owners, self.getters, handle)
+
     async def join(self) -> None:
         if self.drained():
             return
@@ -583,3 +775,23 @@ class ChannelState(Generic[T]):
             if self.ours(joiner):
                 self.dead_joiners = _leave(self.joiners, joiner, self.dead_joiners)
             raise
+
+
+class ClosedHandle(ChannelState[T]):
+    """Stands in for the state behind a handle once it is closed (or hung up), so that the open
+    handles test nothing on their fast paths: here every fast path finds nothing to do and every
+    slow half raises ``closed_error()``, this handle's until the channel itself is closed."""
+
+    __slots__ = ("message", "state")
+
+    def __init__(self, state: ChannelState[T], message: str) -> None:
+        super().__init__(0)
+        self.closed = True
+        self.state = state
+        self.message = message
+
+    def closed_error(self) -> ChannelClosed:
+        state = self.state
+        if state.closed:
+            return state.closed_error()
+        return ChannelClosed(self.message)
