@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal, TypeVar
 
+from _support import close_stranded
+
 from aiochannel import (
     Channel,
     ChannelClosed,
@@ -390,8 +392,7 @@ def run_stranded(
         loop.close()
     for task in tasks:  # the stranded ones never resume; end their coroutines quietly
         if not task.done():
-            task._log_destroy_pending = False  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-            task.get_coro().close()
+            close_stranded(task)
     assert Counter(received) == Counter(sent), (
         f"seed {seed}: lost {sorted((Counter(sent) - Counter(received)).elements())}, "
         f"extra {sorted((Counter(received) - Counter(sent)).elements())}"

@@ -316,3 +316,16 @@ async def test_close_from_a_callback_during_traffic(maxsize: int, seed: int) -> 
             mine = [i for i in part if p * 10_000 <= i < (p + 1) * 10_000]
             assert mine == sorted(mine)
     assert waiters(ch) == (0, 0, 0, 0, 0)
+
+
+async def test_a_kept_getter_cancelled_after_close_is_passed_over() -> None:
+    ch: Channel[int] = Channel()
+    getters = spawn(ch.get() for _ in range(3))
+    await settle()
+    ch.put_nowait(1)
+    ch.put_nowait(2)  # promised to getters[0] and [1]
+    ch.close()  # getters[2] keeps waiting, for a promise that may come back
+    getters[2].cancel()
+    assert await outcomes(getters) == [1, 2, "CancelledError: "]
+    assert waiters(ch) == (0, 0, 0, 0, 0)
+    await asyncio.wait_for(ch.join(), GUARD)

@@ -32,6 +32,7 @@ from typing import ClassVar, Literal
 
 import pytest
 import uvloop
+from _support import close_stranded
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -41,6 +42,7 @@ from aiochannel import (
     ChannelClosed,
     ChannelEmpty,
     ChannelFull,
+    ChannelStatistics,
     ReceiveChannel,
     SendChannel,
 )
@@ -143,16 +145,19 @@ def real_outcome(task: asyncio.Task[object]) -> str | None:
 
 Kind = Literal["put", "get", "next", "join"]
 # The state of the future a waiting task awaits: "pending", "yes" (item promised, slot granted,
-# join done), "no" (channel closed) or "cancelled".
+# join done), "no" (channel closed, or the task's own handle) or "cancelled".
 Fut = Literal["pending", "yes", "no", "cancelled"]
 
-CLOSED = raised(ChannelClosed("channel is closed"))
+HANDLE_CLOSED = "this send handle is closed"
+HUNG_UP = "this receive handle has hung up"
 
 
 @dataclass
 class MTask:
     kind: Kind
     item: int
+    #: The send (put) or receive (get, next) handle it goes through; 0 is the channel's own.
+    handle: int = 0
     started: bool = False
     fut: Fut = "pending"
     must_cancel: bool = False
@@ -163,14 +168,20 @@ class MTask:
 
 class Model:
     """The channel contract, in the terms of the brief: ``items`` (oldest first), whose first
-    ``reserved`` are promised to woken getters, and ``granted`` slots promised to woken putters."""
+    ``reserved`` are promised to woken getters, and ``granted`` slots promised to woken putters;
+    send and receive handles, open or not (0 is the channel's own)."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self.closed = False
+        self.error: str | None = None  # repr of the error the channel was closed with
+        self.hung_up = False
+        self.senders = [True]
+        self.receivers = [True]
         self.items: list[int] = []
         self.reserved = 0
         self.granted = 0
+        self.peak = 0
         self.getters: list[int] = []  # waiting get/next tasks, oldest first
         self.putters: list[int] = []  # waiting put tasks, oldest first
         self.joiners: list[int] = []
@@ -189,6 +200,20 @@ class Model:
     def full(self) -> bool:
         return self.maxsize > 0 and self.room() <= 0
 
+    def closed_error(self) -> str:
+        if self.error is not None:
+            return raised(ChannelClosed(f"channel is closed with an error: {self.error}"))
+        if self.hung_up:
+            return raised(ChannelClosed("channel is closed: every receiver hung up"))
+        return raised(ChannelClosed("channel is closed"))
+
+    def send_error(self, h: int) -> str:
+        """What a put through closed send handle ``h`` raises."""
+        return self.closed_error() if self.closed else raised(ChannelClosed(HANDLE_CLOSED))
+
+    def receive_error(self, h: int) -> str:
+        return self.closed_error() if self.closed else raised(ChannelClosed(HUNG_UP))
+
     # bookkeeping
 
     def resolve(self, tid: int, fut: Fut) -> None:
@@ -202,6 +227,7 @@ class Model:
         while self.getters and self.available() > 0:
             self.reserved += 1
             self.resolve(self.getters.pop(0), "yes")
+        self.peak = max(self.peak, self.available())
         while self.putters and self.room() > 0:
             self.granted += 1
             self.resolve(self.putters.pop(0), "yes")
@@ -214,11 +240,20 @@ class Model:
                 self.resolve(tid, "yes")
             self.joiners.clear()
 
+    def return_promise(self) -> None:
+        """A woken getter gives its promise back (unless every receiver hung up: the promised
+        items were discarded)."""
+        if any(self.receivers):
+            self.reserved -= 1
+            self.settle()
+
     # operations called from outside the loop
 
-    def put_nowait(self, item: int) -> str:
+    def put_nowait(self, item: int, h: int) -> str:
+        if not self.senders[h]:
+            return self.send_error(h)
         if self.closed:
-            return CLOSED
+            return self.closed_error()
         if self.room() <= 0:
             return raised(ChannelFull(f"channel is full (maxsize={self.maxsize})"))
         self.items.append(item)
@@ -230,11 +265,13 @@ class Model:
         self.settle()
         return item
 
-    def get_nowait(self) -> str:
+    def get_nowait(self, h: int) -> str:
+        if not self.receivers[h]:
+            return self.receive_error(h)
         if self.available() > 0:
             return returned(self.take())
         if self.closed and not self.reserved:
-            return CLOSED
+            return self.closed_error()
         return raised(ChannelEmpty("channel is empty"))
 
     def close(self) -> None:
@@ -248,6 +285,54 @@ class Model:
         self.putters.clear()
         del self.getters[self.reserved :]
         self.settle()
+
+    def dismiss(self, line: list[int], h: int) -> None:
+        """Wake the waiters of ``line`` that wait through handle ``h`` with "no"."""
+        for tid in [tid for tid in line if self.tasks[tid].handle == h]:
+            line.remove(tid)
+            self.resolve(tid, "no")
+
+    def close_sender(self, h: int, error: str | None) -> None:
+        if self.senders[h]:
+            self.senders[h] = False
+            if error is not None and not self.closed:
+                self.error = error
+                self.close()
+            elif not any(self.senders):
+                self.close()
+            else:
+                self.dismiss(self.putters, h)
+        elif error is not None and not self.closed:
+            self.error = error
+            self.close()
+
+    def hang_up(self, h: int) -> None:
+        if not self.receivers[h]:
+            return
+        self.receivers[h] = False
+        if any(self.receivers):
+            self.dismiss(self.getters, h)
+            return
+        # Nobody can take an item any more: the channel closes and discards what it holds.
+        self.items.clear()
+        self.reserved = 0
+        if self.closed:
+            self.settle()
+        else:
+            self.hung_up = True
+            self.close()
+
+    def clone_sender(self, h: int) -> str:
+        if not self.senders[h] or self.closed:
+            return self.send_error(h) if not self.senders[h] else self.closed_error()
+        self.senders.append(True)
+        return returned(None)
+
+    def clone_receiver(self, h: int) -> str:
+        if not self.receivers[h] or self.closed:
+            return self.receive_error(h) if not self.receivers[h] else self.closed_error()
+        self.receivers.append(True)
+        return returned(None)
 
     def close_loop(self) -> None:
         """The loop is closed with tasks unfinished: they never resume, and count as gone. What
@@ -264,8 +349,8 @@ class Model:
         self.granted = 0
         self.settle()
 
-    def spawn(self, kind: Kind, item: int) -> None:
-        self.tasks.append(MTask(kind, item))
+    def spawn(self, kind: Kind, item: int, h: int) -> None:
+        self.tasks.append(MTask(kind, item, h))
         self.ready.append(len(self.tasks) - 1)
 
     def cancel(self, tid: int) -> bool:
@@ -294,12 +379,18 @@ class Model:
                 task.started = True
                 self.start(task, tid)
 
+    def stop(self) -> str:
+        """How ``async for`` ends on a closed and drained channel."""
+        return self.closed_error() if self.error is not None else returned("stop")
+
     def start(self, task: MTask, tid: int) -> None:
         if task.must_cancel:  # cancelled before it ran: the coroutine never starts
             task.outcome = CANCELLED
         elif task.kind == "put":
-            if self.closed:
-                task.outcome = CLOSED
+            if not self.senders[task.handle]:
+                task.outcome = self.send_error(task.handle)
+            elif self.closed:
+                task.outcome = self.closed_error()
             elif self.room() > 0:
                 self.items.append(task.item)
                 self.settle()
@@ -311,10 +402,13 @@ class Model:
                 task.outcome = returned(None)
             else:
                 self.joiners.append(tid)
+        elif not self.receivers[task.handle]:
+            hung_up = self.receive_error(task.handle)
+            task.outcome = hung_up if task.kind == "get" else returned("stop")
         elif self.available() > 0:
             task.outcome = returned(self.take())
         elif self.closed and not self.reserved:
-            task.outcome = CLOSED if task.kind == "get" else returned("stop")
+            task.outcome = self.closed_error() if task.kind == "get" else self.stop()
         else:
             self.getters.append(tid)
 
@@ -324,22 +418,35 @@ class Model:
             # Cancellation wins; a promise or grant passes on.
             if task.fut == "yes" and task.kind == "put":
                 self.granted -= 1
+                self.settle()
             elif task.fut == "yes" and task.kind in ("get", "next"):
-                self.reserved -= 1
-            self.settle()
+                self.return_promise()
             task.outcome = CANCELLED
         elif task.kind == "join":
             task.outcome = returned(None)
-        elif task.fut == "no":
-            task.outcome = CLOSED if task.kind != "next" else returned("stop")
         elif task.kind == "put":
-            self.granted -= 1
-            if self.closed:
-                task.outcome = CLOSED
+            if not self.senders[task.handle]:  # its handle closed while it waited
+                if task.fut == "yes":
+                    self.granted -= 1
+                    self.settle()
+                task.outcome = self.send_error(task.handle)
+            elif task.fut == "no":
+                task.outcome = self.closed_error()
             else:
-                self.items.append(task.item)
-                self.settle()
-                task.outcome = returned(None)
+                self.granted -= 1
+                if self.closed:
+                    task.outcome = self.closed_error()
+                else:
+                    self.items.append(task.item)
+                    self.settle()
+                    task.outcome = returned(None)
+        elif not self.receivers[task.handle]:  # its handle hung up while it waited
+            if task.fut == "yes":
+                self.return_promise()
+            hung_up = self.receive_error(task.handle)
+            task.outcome = hung_up if task.kind == "get" else returned("stop")
+        elif task.fut == "no":
+            task.outcome = self.closed_error() if task.kind == "get" else self.stop()
         else:
             self.reserved -= 1
             item = self.items.pop(0)
@@ -360,52 +467,95 @@ class Harness:
         self.loop = loop_factory()
         self.ch: Channel[int] = Channel(maxsize)
         self.model = Model(maxsize)
+        # Handles beyond the channel's own (index 0, reached through ``ch`` or its views).
+        self.senders: list[SendChannel[int]] = [self.ch.sender]
+        self.receivers: list[ReceiveChannel[int]] = [self.ch.receiver]
         self.tasks: list[asyncio.Task[object]] = []
         self.next_item = 0
+        self.errors = 0
 
     def item(self) -> int:
         self.next_item += 1
         return self.next_item
 
-    def tx(self, view: bool) -> SendChannel[int]:
-        return self.ch.sender if view else self.ch
+    def tx(self, h: int, view: bool) -> SendChannel[int]:
+        return self.senders[h] if h or view else self.ch
 
-    def rx(self, view: bool) -> ReceiveChannel[int]:
-        return self.ch.receiver if view else self.ch
+    def rx(self, h: int, view: bool) -> ReceiveChannel[int]:
+        return self.receivers[h] if h or view else self.ch
 
-    def put_nowait(self, view: bool) -> None:
-        item = self.item()
+    def send_handle(self, pick: int) -> int:
+        return pick % len(self.senders)
+
+    def receive_handle(self, pick: int) -> int:
+        return pick % len(self.receivers)
+
+    def put_nowait(self, pick: int, view: bool) -> None:
+        item, h = self.item(), self.send_handle(pick)
         try:
-            self.tx(view).put_nowait(item)
+            self.tx(h, view).put_nowait(item)
         except (ChannelClosed, ChannelFull) as exc:
             actual = raised(exc)
         else:
             actual = returned(None)
-        expected = self.model.put_nowait(item)
-        assert actual == expected, f"put_nowait({item})"
+        expected = self.model.put_nowait(item, h)
+        assert actual == expected, f"put_nowait({item}) through send handle {h}"
 
-    def get_nowait(self, view: bool) -> None:
+    def get_nowait(self, pick: int, view: bool) -> None:
+        h = self.receive_handle(pick)
         try:
-            actual = returned(self.rx(view).get_nowait())
+            actual = returned(self.rx(h, view).get_nowait())
         except (ChannelClosed, ChannelEmpty) as exc:
             actual = raised(exc)
-        assert actual == self.model.get_nowait(), "get_nowait()"
+        assert actual == self.model.get_nowait(h), f"get_nowait() through receive handle {h}"
 
-    def close(self, view: bool) -> None:
-        self.tx(view).close()
-        self.model.close()
+    def close(self, pick: int, view: bool, with_error: bool = False) -> None:
+        h = self.send_handle(pick)
+        error: ValueError | None = None
+        if with_error:
+            self.errors += 1
+            error = ValueError(f"e{self.errors}")
+        self.tx(h, view).close(error)
+        self.model.close_sender(h, None if error is None else repr(error))
 
-    def spawn(self, kind: Kind, view: bool) -> None:
-        item = self.item()
-        self.model.spawn(kind, item)
-        if kind == "put":
-            coro = _put(self.tx(view), item)
-        elif kind == "get":
-            coro = _get(self.rx(view))
-        elif kind == "next":
-            coro = _next(self.rx(view))
+    def hang_up(self, pick: int, view: bool) -> None:
+        h = self.receive_handle(pick)
+        self.rx(h, view).hang_up()
+        self.model.hang_up(h)
+
+    def clone_sender(self, pick: int) -> None:
+        h = self.send_handle(pick)
+        try:
+            # Through an end: ``ch.clone()`` would clone both of the channel's own handles.
+            self.senders.append(self.senders[h].clone())
+        except ChannelClosed as exc:
+            actual = raised(exc)
         else:
-            coro = _join(self.rx(view))
+            actual = returned(None)
+        assert actual == self.model.clone_sender(h), f"clone of send handle {h}"
+
+    def clone_receiver(self, pick: int) -> None:
+        h = self.receive_handle(pick)
+        try:
+            self.receivers.append(self.receivers[h].clone())
+        except ChannelClosed as exc:
+            actual = raised(exc)
+        else:
+            actual = returned(None)
+        assert actual == self.model.clone_receiver(h), f"clone of receive handle {h}"
+
+    def spawn(self, kind: Kind, pick: int, view: bool) -> None:
+        item = self.item()
+        h = self.send_handle(pick) if kind == "put" else self.receive_handle(pick)
+        self.model.spawn(kind, item, h)
+        if kind == "put":
+            coro = _put(self.tx(h, view), item)
+        elif kind == "get":
+            coro = _get(self.rx(h, view))
+        elif kind == "next":
+            coro = _next(self.rx(h, view))
+        else:
+            coro = _join(self.rx(h, view))
         self.tasks.append(self.loop.create_task(coro))
 
     def unfinished(self) -> list[int]:
@@ -461,10 +611,25 @@ class Harness:
         assert ch.receiver.empty() is ch.empty()
         assert ch.full() is model.full()
         assert ch.sender.full() is ch.full()
-        assert ch.closed() is model.closed
+        own_closed = not model.senders[0] and not model.receivers[0]
+        assert ch.closed() is (model.closed or own_closed)
+        for h, tx in enumerate(self.senders):
+            assert tx.closed() is (model.closed or not model.senders[h]), f"send handle {h}"
+        for h, rx in enumerate(self.receivers):
+            assert rx.closed() is (model.closed or not model.receivers[h]), f"receive handle {h}"
         assert list(ch) == model.items[model.reserved :]
-        closed = " closed" if model.closed else ""
+        closed = " closed" if model.closed or own_closed else ""
         assert str(ch) == f"<Channel maxsize={model.maxsize} qsize={model.available()}{closed}>"
+        assert ch.statistics() == ChannelStatistics(
+            maxsize=model.maxsize,
+            qsize=model.available(),
+            peak_qsize=model.peak,
+            open_senders=sum(model.senders),
+            open_receivers=sum(model.receivers),
+            waiting_putters=len(model.putters),
+            waiting_getters=len(model.getters),
+            closed=model.closed,
+        )
         for tid, (task, mtask) in enumerate(zip(self.tasks, model.tasks, strict=True)):
             actual = real_outcome(task)
             assert actual == mtask.outcome, f"task {tid} ({mtask.kind} {mtask.item})"
@@ -477,8 +642,7 @@ class Harness:
                 if not task.get_loop().is_closed():
                     task.cancel()
                 elif not task.done():  # stranded: end its coroutine (some never started)
-                    task._log_destroy_pending = False  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-                    task.get_coro().close()
+                    close_stranded(task)
             for _ in range(4):
                 step(self.loop)
         finally:
@@ -489,6 +653,8 @@ class Harness:
 
 
 LOOPS: dict[str, LoopFactory] = {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+
+handles = st.integers(min_value=0, max_value=7)
 
 
 class ChannelMachine(RuleBasedStateMachine):
@@ -507,35 +673,47 @@ class ChannelMachine(RuleBasedStateMachine):
     def make_channel(self, maxsize: int) -> None:
         self.h = Harness(LOOPS[self.loop_kind], maxsize)
 
-    @rule(view=st.booleans())
-    def put_nowait(self, view: bool) -> None:
-        self.harness.put_nowait(view)
+    @rule(pick=handles, view=st.booleans())
+    def put_nowait(self, pick: int, view: bool) -> None:
+        self.harness.put_nowait(pick, view)
 
-    @rule(view=st.booleans())
-    def get_nowait(self, view: bool) -> None:
-        self.harness.get_nowait(view)
+    @rule(pick=handles, view=st.booleans())
+    def get_nowait(self, pick: int, view: bool) -> None:
+        self.harness.get_nowait(pick, view)
 
-    @rule(view=st.booleans())
-    def close(self, view: bool) -> None:
-        self.harness.close(view)
+    @rule(pick=handles, view=st.booleans(), with_error=st.booleans())
+    def close(self, pick: int, view: bool, with_error: bool) -> None:
+        self.harness.close(pick, view, with_error)
 
-    @rule(view=st.booleans(), count=st.integers(min_value=1, max_value=3))
-    def spawn_puts(self, view: bool, count: int) -> None:
+    @rule(pick=handles, view=st.booleans())
+    def hang_up(self, pick: int, view: bool) -> None:
+        self.harness.hang_up(pick, view)
+
+    @rule(pick=handles)
+    def clone_sender(self, pick: int) -> None:
+        self.harness.clone_sender(pick)
+
+    @rule(pick=handles)
+    def clone_receiver(self, pick: int) -> None:
+        self.harness.clone_receiver(pick)
+
+    @rule(pick=handles, view=st.booleans(), count=st.integers(min_value=1, max_value=3))
+    def spawn_puts(self, pick: int, view: bool, count: int) -> None:
         for _ in range(count):
-            self.harness.spawn("put", view)
+            self.harness.spawn("put", pick, view)
 
-    @rule(view=st.booleans(), count=st.integers(min_value=1, max_value=3))
-    def spawn_gets(self, view: bool, count: int) -> None:
+    @rule(pick=handles, view=st.booleans(), count=st.integers(min_value=1, max_value=3))
+    def spawn_gets(self, pick: int, view: bool, count: int) -> None:
         for _ in range(count):
-            self.harness.spawn("get", view)
+            self.harness.spawn("get", pick, view)
 
-    @rule(view=st.booleans())
-    def spawn_next(self, view: bool) -> None:
-        self.harness.spawn("next", view)
+    @rule(pick=handles, view=st.booleans())
+    def spawn_next(self, pick: int, view: bool) -> None:
+        self.harness.spawn("next", pick, view)
 
     @rule()
     def spawn_join(self) -> None:
-        self.harness.spawn("join", False)
+        self.harness.spawn("join", 0, False)
 
     @rule(pick=st.integers(min_value=0, max_value=15))
     def cancel(self, pick: int) -> None:
@@ -593,6 +771,10 @@ OPS: tuple[tuple[str, int], ...] = (
     ("put_nowait", 3),
     ("get_nowait", 3),
     ("close", 1),
+    ("close_with_error", 1),
+    ("hang_up", 1),
+    ("clone_sender", 1),
+    ("clone_receiver", 1),
     ("spawn_put", 4),
     ("spawn_get", 4),
     ("spawn_next", 1),
@@ -605,25 +787,30 @@ OPS: tuple[tuple[str, int], ...] = (
 
 
 def apply(h: Harness, op: str, arg: int) -> None:
-    """Apply ``op`` to ``h``; the bits of ``arg`` choose the end (low bit) and how many tasks."""
+    """Apply ``op`` to ``h``; the bits of ``arg`` choose the end (low bit: view or not), how
+    many tasks (next bits), and the handle (high bits)."""
     view = bool(arg & 1)
     count = 1 + (arg >> 1) % 3
+    pick = arg >> 3
     if op == "put_nowait":
-        h.put_nowait(view)
+        h.put_nowait(pick, view)
     elif op == "get_nowait":
-        h.get_nowait(view)
-    elif op == "close":
-        h.close(view)
-    elif op == "spawn_put":
+        h.get_nowait(pick, view)
+    elif op in ("close", "close_with_error"):
+        h.close(pick, view, op == "close_with_error")
+    elif op == "hang_up":
+        h.hang_up(pick, view)
+    elif op == "clone_sender":
+        h.clone_sender(pick)
+    elif op == "clone_receiver":
+        h.clone_receiver(pick)
+    elif op in ("spawn_put", "spawn_get"):
         for _ in range(count):
-            h.spawn("put", view)
-    elif op == "spawn_get":
-        for _ in range(count):
-            h.spawn("get", view)
+            h.spawn("put" if op == "spawn_put" else "get", pick, view)
     elif op == "spawn_next":
-        h.spawn("next", view)
+        h.spawn("next", pick, view)
     elif op == "spawn_join":
-        h.spawn("join", view)
+        h.spawn("join", pick, view)
     elif op == "cancel":
         h.cancel(arg)
     elif op == "step":
@@ -642,7 +829,7 @@ def random_walk(loop_factory: LoopFactory, seed: int, episodes: int, length: int
     for episode in range(episodes):
         maxsize = rng.choice((0, 1, 1, 2, 2, 3, 4))
         ops = [
-            (op, rng.randrange(16)) for op in rng.choices(names, weights, k=rng.randint(1, length))
+            (op, rng.randrange(64)) for op in rng.choices(names, weights, k=rng.randint(1, length))
         ]
         h = Harness(loop_factory, maxsize)
         done = 0

@@ -183,7 +183,8 @@ class ChannelState(Generic[T]):
         #: The highest ``len(items)`` recorded, and the cap of fast puts. Fast gets are allowed
         #: only while ``cap <= peak`` ("draining"): then no fast put can make a new peak, so the
         #: peak is exact. A put that would make one switches to "filling" (``cap`` raised above
-        #: ``peak``, fast gets off) until the next get records the peak.
+        #: ``peak``, fast gets off) until the next get records the peak. Whatever else shrinks
+        #: ``items`` records the peak first, so ``max(peak, len(items))`` is always exact.
         self.peak: int = 0
         self.cap: int = 0
         #: ``items`` while a get may simply pop the head (no putter waiting, no joiner to wake),
@@ -628,6 +629,7 @@ class ChannelState(Generic[T]):
         assert items  # reaped, so promised exists
         assert promised is not None
         getter = loop.create_future()
+        self.note_peak()  # before the buffer shrinks (see ``peak``)
         promised.append(items.popleft())
         getter.set_result(True)
         self.refresh()
@@ -718,6 +720,7 @@ class ChannelState(Generic[T]):
             self.dismiss(self.getters, self.getter_owners, handle)
             self.dead_getters = 0
             return
+        self.note_peak()  # before the buffer shrinks (see ``peak``)
         for items in (self.items, self.promised):
             if items:
                 items.clear()
