@@ -400,3 +400,107 @@ def run_stranded(
     assert ch.qsize() == 0
     s = ch._s  # pyright: ignore[reportPrivateUsage]
     assert (s.reserved, s.granted) == (0, 0), waiters_left(ch)
+
+
+# -- producers and consumers on handles of their own ------------------------------------------
+
+
+async def run_handles(seed: int) -> None:
+    """Producers each on a send clone, consumers each on a receive clone, the channel's own
+    handles closed once the clones are made. Producers close their handle when done (some with
+    an error, which fails the stream); consumers take items in every way, with cancellations and
+    timeouts, and some hang up early, while at least one reads to the end. Checks: what was
+    received is exactly what was put (an error fails the stream only after the drain), no task
+    hangs, and the channel ends closed with no handle open and nothing waiting."""
+    rng = random.Random(f"{seed}/handles")
+    ch: Channel[Item] = Channel(rng.choice((0, 1, 2, 4)))
+    record = Record()
+    producers = rng.randint(1, 4)
+    consumers = rng.randint(1, 4)
+    failing = rng.randrange(producers) if rng.random() < 0.3 else -1
+    causes: list[BaseException | None] = []  # of the ChannelClosed that ended consumers
+
+    async def produce(who: int, tx: SendChannel[Item]) -> None:
+        r = random.Random(f"{seed}/p{who}")
+        with contextlib.suppress(ChannelClosed):  # the stream failed, or every consumer left
+            for seq in range(r.randint(5, 60)):
+                item = (who, seq)
+                how = r.choice(PUT_WAYS)
+                ok = True
+                if how == "put":
+                    await tx.put(item)
+                elif how == "wait_for":
+                    try:
+                        await asyncio.wait_for(tx.put(item), r.choice(TIMEOUTS))
+                    except asyncio.TimeoutError:
+                        ok = False
+                elif how == "nowait":
+                    try:
+                        tx.put_nowait(item)
+                    except ChannelFull:
+                        ok = False
+                        await asyncio.sleep(0)
+                else:
+                    ok, _ = await in_cancelled_task(partial(tx.put, item), r, record)
+                (record.sent if ok else record.refused).append(item)
+        tx.close(ValueError(f"producer {who} failed") if who == failing else None)
+
+    async def consume(who: int, rx: ReceiveChannel[Item], stays: bool) -> None:
+        r = random.Random(f"{seed}/c{who}")
+        got = record.received[who] = []
+        leave_after = None if stays else r.randint(0, 30)
+        try:
+            while leave_after is None or len(got) < leave_after:
+                how = r.choice(GET_WAYS_CANCELLING)
+                if how == "get":
+                    got.append(await rx.get())
+                elif how == "wait_for":
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        got.append(await asyncio.wait_for(rx.get(), r.choice(TIMEOUTS)))
+                elif how == "nowait":
+                    try:
+                        got.append(rx.get_nowait())
+                    except ChannelEmpty:
+                        await asyncio.sleep(0)
+                elif how == "cancel":
+                    ok, item = await in_cancelled_task(rx.get, r, record)
+                    if ok:
+                        assert item is not None
+                        got.append(item)
+                else:
+                    async for item in rx:
+                        got.append(item)
+                        if r.random() < 0.2:
+                            break
+                    else:
+                        return
+        except ChannelClosed as exc:  # closed and drained: the end, or a failed stream
+            causes.append(exc.__cause__)
+            return
+        rx.hang_up()
+
+    tasks = [asyncio.ensure_future(produce(p, ch.sender.clone())) for p in range(producers)]
+    tasks += [
+        asyncio.ensure_future(consume(c, ch.receiver.clone(), stays=c == 0))
+        for c in range(consumers)
+    ]
+    ch.close()
+    ch.hang_up()
+    try:
+        await asyncio.wait_for(asyncio.gather(*tasks), HANG_SECONDS)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"seed {seed}: hung; {waiters_left(ch)}") from None
+    assert all(task.done() for task in record.subtasks), "a cancelled operation never ended"
+    for cause in causes:  # a failed stream ends with its error; a finished one without
+        assert cause is None or (failing >= 0 and isinstance(cause, ValueError)), repr(cause)
+    received = [item for got in record.received.values() for item in got]
+    sent, got = Counter(record.sent), Counter(received)
+    assert sent == got, (
+        f"seed {seed}: lost {sorted((sent - got).elements())}, "
+        f"extra {sorted((got - sent).elements())}"
+    )
+    st = ch.statistics()
+    assert (st.closed, st.open_senders, st.qsize) == (True, 0, 0), st
+    assert (st.waiting_putters, st.waiting_getters) == (0, 0), st
+    s = ch._s  # pyright: ignore[reportPrivateUsage]
+    assert (s.reserved, s.granted) == (0, 0), waiters_left(ch)

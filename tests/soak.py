@@ -26,7 +26,7 @@ import traceback
 import warnings
 
 import uvloop
-from _stress_support import Scenario, run_scenario
+from _stress_support import Scenario, run_handles, run_scenario, run_stranded
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 from test_model import LOOPS, AsyncioChannelMachine, UvloopChannelMachine, random_walk
@@ -42,6 +42,19 @@ def stress(seed: int, kind: str) -> None:
         asyncio.run(main)
     else:
         uvloop.run(main)
+
+
+def handles(seed: int, kind: str) -> None:
+    main = run_handles(seed)
+    if kind == "asyncio":
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
+def stranded(seed: int, kind: str) -> None:
+    factory = LOOPS[kind]
+    run_stranded(seed, seed % 6, factory, factory)
 
 
 def walk(seed: int, kind: str) -> None:
@@ -65,7 +78,7 @@ def soak(seconds: float) -> int:
     rounds = failures = 0
     while time.monotonic() < deadline:
         seed = system.randrange(2**32)
-        checks = [("stress", stress), ("walk", walk)]
+        checks = [("stress", stress), ("handles", handles), ("stranded", stranded), ("walk", walk)]
         for kind in LOOPS:
             for what, check in checks:
                 try:
@@ -96,6 +109,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--replay-stress", type=int, metavar="SEED")
     parser.add_argument("--replay-walk", type=int, metavar="SEED")
+    parser.add_argument("--replay-handles", type=int, metavar="SEED")
+    parser.add_argument("--replay-stranded", type=int, metavar="SEED")
     parser.add_argument("--loop", choices=list(LOOPS), default="asyncio")
     args = parser.parse_args()
     if args.replay_stress is not None:
@@ -103,10 +118,15 @@ def main() -> int:
         stress(args.replay_stress, args.loop)
         print("passed")
         return 0
-    if args.replay_walk is not None:
-        walk(args.replay_walk, args.loop)
-        print("passed")
-        return 0
+    for seed, check in (
+        (args.replay_walk, walk),
+        (args.replay_handles, handles),
+        (args.replay_stranded, stranded),
+    ):
+        if seed is not None:
+            check(seed, args.loop)
+            print("passed")
+            return 0
     return soak(args.seconds)
 
 

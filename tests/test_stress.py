@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 import uvloop
-from _stress_support import Scenario, run_scenario, run_stranded
+from _stress_support import Scenario, run_handles, run_scenario, run_stranded
 
 CASES = [
     # maxsize 0 (unbounded), 1 and small values; one consumer (order checked whatever happens),
@@ -48,3 +48,9 @@ LOOP_KINDS = {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop
 def test_loop_closed_during_traffic(seed: int, maxsize: int, first: str, second: str) -> None:
     """Issue 14: waiters of a closed loop count as gone (what they held comes back)."""
     run_stranded(seed, maxsize, LOOP_KINDS[first], LOOP_KINDS[second])
+
+
+@pytest.mark.parametrize("seed", range(40))
+async def test_handles_closed_and_hung_up_during_traffic(seed: int) -> None:
+    """Issue 15: per-handle close and hang-up race with puts, gets and cancellations."""
+    await run_handles(seed)
