@@ -31,8 +31,14 @@ def test_all_is_exactly_the_public_names() -> None:
         "ChannelFull",
         "ChannelStatistics",
         "ReceiveChannel",
+        "Selected",
         "SendChannel",
         "__version__",
+        "as_channel",
+        "merge",
+        "select",
+        "select_nowait",
+        "selected_from",
     ]
     for name in aiochannel.__all__:
         assert hasattr(aiochannel, name), name

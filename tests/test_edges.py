@@ -20,6 +20,7 @@ import uvloop
 from test_model import iterations_per_step, step
 
 from aiochannel import Channel, ChannelClosed, ChannelEmpty, ChannelFull
+from aiochannel._state import Waiter
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 T = TypeVar("T")
@@ -48,7 +49,7 @@ def waiters(ch: Channel[int]) -> tuple[int, int, int, int, int]:
     """(live getters, live putters, live joiners, reserved, granted) from the private state."""
     s = ch._s  # pyright: ignore[reportPrivateUsage]
 
-    def live(line: Iterable[asyncio.Future[bool]] | None) -> int:
+    def live(line: Iterable[Waiter] | None) -> int:
         return sum(not f.done() for f in line or ())
 
     return (live(s.getters), live(s.putters), live(s.joiners), s.reserved, s.granted)
@@ -417,12 +418,12 @@ def test_a_second_loop_in_the_same_thread_keeps_the_old_message(kind: str) -> No
 # -- fix 4: cancelling many waiters costs O(n) ----------------------------------------------------
 
 
-class CountingDeque(deque[asyncio.Future[bool]]):
+class CountingDeque(deque[Waiter]):
     """A waiting line that counts the entries its searches and scans visit."""
 
     visited = 0
 
-    def __iter__(self) -> Iterator[asyncio.Future[bool]]:
+    def __iter__(self) -> Iterator[Waiter]:
         CountingDeque.visited += len(self)
         return super().__iter__()
 
@@ -430,7 +431,7 @@ class CountingDeque(deque[asyncio.Future[bool]]):
         CountingDeque.visited += len(self)
         return super().__contains__(value)
 
-    def remove(self, value: asyncio.Future[bool]) -> None:
+    def remove(self, value: Waiter) -> None:
         CountingDeque.visited += len(self)
         super().remove(value)
 

@@ -22,6 +22,7 @@ SEND_API = {
 RECEIVE_API = {
     *("maxsize", "qsize", "empty", "closed", "get", "get_nowait", "join"),
     *("clone", "hang_up", "statistics"),  # issue 15
+    *("get_many", "get_nowait_many"),  # issue 16
 }
 
 

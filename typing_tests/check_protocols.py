@@ -118,6 +118,12 @@ class ListChannel(Generic[T]):
     def close(self, error: BaseException | None = None) -> None:
         self._closed = True
 
+    async def get_many(self, max_items: int) -> list[T]:
+        return self.get_nowait_many(max_items)
+
+    def get_nowait_many(self, max_items: int) -> list[T]:
+        return [self.get_nowait() for _ in range(min(max_items, len(self._items)) or 1)]
+
     def hang_up(self) -> None:
         self._items.clear()
 

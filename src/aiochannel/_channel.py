@@ -292,6 +292,47 @@ class ChannelReceiver(ChannelEnd[T]):
             return s.take()
         return s.take_again()
 
+    async def get_many(self, max_items: int) -> list[T]:
+        """Wait for at least one item, then remove and return every item available now, oldest
+        first, up to ``max_items``, without waiting again.
+
+        Raises ``TypeError`` if ``max_items`` is not an ``int``, ``ValueError`` if it is below 1,
+        and otherwise as ``get()``.
+
+        Cancellation: a cancelled ``get_many()`` took nothing; an item that had been promised to
+        it passes to the next waiting getter, or goes back to the head of the channel.
+        """
+        limit = checked_max_items(max_items)
+        s = self._rx
+        if s.items:
+            return s.take_many(limit)
+        getter = s.enqueue_getter(self._owner or self)
+        if getter is None:
+            raise s.closed_error()
+        try:
+            promised = await getter
+        except BaseException:
+            s.abandon_getter(getter)
+            raise
+        if self._rx is not s:  # this handle hung up while the get waited
+            s.abandon_getter(getter)
+            raise self._rx.closed_error()
+        if not promised:
+            raise s.closed_error()
+        return s.claim_many(limit)
+
+    def get_nowait_many(self, max_items: int) -> list[T]:
+        """Remove and return every item available now, oldest first, up to ``max_items``.
+
+        Raises ``ChannelEmpty`` if there is none, and otherwise as ``get_nowait()`` and
+        ``get_many()``.
+        """
+        limit = checked_max_items(max_items)
+        s = self._rx
+        if s.items:
+            return s.take_many(limit)
+        return s.take_many_again(limit)
+
     def hang_up(self) -> None:
         """Give up this receive handle; idempotent. When the last open receive handle hangs up,
         nobody can ever take an item: the channel closes, every item it holds is discarded, and
@@ -377,7 +418,19 @@ def _checked_error(error: object) -> BaseException | None:
     )
 
 
-def _checked_maxsize(maxsize: object) -> int:
+def checked_max_items(max_items: object) -> int:
+    """``max_items`` of ``get_many``, checked at run time whatever the annotations promised."""
+    if not isinstance(max_items, int) or isinstance(max_items, bool):
+        raise TypeError(
+            f"max_items must be an int >= 1, got {max_items!r} of type {type(max_items).__name__}"
+        )
+    limit = int(max_items)
+    if limit < 1:
+        raise ValueError(f"max_items must be an int >= 1, got {limit!r}")
+    return limit
+
+
+def checked_maxsize(maxsize: object) -> int:
     """``maxsize`` as a plain ``int``, checked at run time whatever the annotations promised."""
     if not isinstance(maxsize, int) or isinstance(maxsize, bool):
         raise TypeError(
@@ -423,7 +476,7 @@ class Channel(ChannelSender[T], ChannelReceiver[T]):
     def __init__(self, maxsize: int = 0, *, loop: AbstractEventLoop | None) -> None: ...
 
     def __init__(self, maxsize: int = 0, *, loop: object = _NOT_GIVEN) -> None:
-        maxsize = _checked_maxsize(maxsize)
+        maxsize = checked_maxsize(maxsize)
         if loop is not _NOT_GIVEN:
             warnings.warn(
                 "Channel(loop=...) is deprecated and ignored: "

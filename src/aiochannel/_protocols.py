@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -132,6 +133,15 @@ class ReceiveChannel(Protocol[T_co]):
         Raises ``ChannelClosed`` if the channel is closed and drained or this end hung up, else
         ``ChannelEmpty`` if no item is there.
         """
+        ...
+
+    async def get_many(self, max_items: int) -> Sequence[T_co]:
+        """Wait for at least one item, then take every item available, oldest first, up to
+        ``max_items`` (a ``list`` at run time). A cancelled ``get_many()`` took nothing."""
+        ...
+
+    def get_nowait_many(self, max_items: int) -> Sequence[T_co]:
+        """Take every item available now, up to ``max_items``; ``ChannelEmpty`` if none is."""
         ...
 
     def hang_up(self) -> None:

@@ -51,7 +51,7 @@ import sys
 from asyncio import AbstractEventLoop, Future, get_running_loop
 from collections import deque
 from threading import get_ident
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 from weakref import ref
 
 from ._errors import ChannelClosed, ChannelEmpty, ChannelFull
@@ -59,7 +59,23 @@ from ._statistics import ChannelStatistics
 
 T = TypeVar("T")
 
-Waiters = deque[Future[bool]]
+
+class Waiter(Protocol):
+    """What stands in a waiting line: the future of a waiting call, or the entry of a waiting
+    ``select()`` (one per channel, all over one future)."""
+
+    def done(self) -> bool: ...
+
+    def cancelled(self) -> bool: ...
+
+    def result(self) -> bool: ...
+
+    def set_result(self, result: bool, /) -> None: ...
+
+    def get_loop(self) -> AbstractEventLoop: ...
+
+
+Waiters = deque[Waiter]
 
 
 def _compact(waiters: Waiters) -> None:
@@ -78,11 +94,11 @@ def _count_live(waiters: Waiters | None) -> int:
 
 
 def _owned(
-    owners: dict[Future[bool], object] | None,
-    waiter: Future[bool],
+    owners: dict[Waiter, object] | None,
+    waiter: Waiter,
     handle: object,
     line: Waiters,
-) -> dict[Future[bool], object]:
+) -> dict[Waiter, object]:
     """``owners`` (made if ``None``) with ``waiter`` recorded as waiting through ``handle``; the
     records of waiters that are done are pruned once they could outnumber the line."""
     if owners is None:
@@ -95,8 +111,8 @@ def _owned(
 
 
 def _own_all(
-    owners: dict[Future[bool], object] | None, line: Waiters | None, handle: object
-) -> dict[Future[bool], object] | None:
+    owners: dict[Waiter, object] | None, line: Waiters | None, handle: object
+) -> dict[Waiter, object] | None:
     """``owners`` with every live waiter of ``line`` recorded as waiting through ``handle``."""
     if not line:
         return owners
@@ -108,7 +124,7 @@ def _own_all(
     return owners
 
 
-def _leave(waiters: Waiters | None, waiter: Future[bool], left: int) -> int:
+def _leave(waiters: Waiters | None, waiter: Waiter, left: int) -> int:
     """Account for ``waiter`` leaving ``waiters`` unserved, ``left`` having left before it.
 
     Returns the new count of leavers: the line is compacted (and the count reset) once more than
@@ -200,8 +216,8 @@ class ChannelState(Generic[T]):
         #: While there are several send (receive) handles: which handle each waiting put (get)
         #: waits through, so that closing one ends only its own waits. Done futures are pruned
         #: when a dict outgrows ``_prune_at``.
-        self.putter_owners: dict[Future[bool], object] | None = None
-        self.getter_owners: dict[Future[bool], object] | None = None
+        self.putter_owners: dict[Waiter, object] | None = None
+        self.getter_owners: dict[Waiter, object] | None = None
         self.granted: int = 0
         self.getters: Waiters | None = None
         self.putters: Waiters | None = None
@@ -354,7 +370,7 @@ class ChannelState(Generic[T]):
         self.loop = None
         self.refresh()
 
-    def ours(self, waiter: Future[bool]) -> bool:
+    def ours(self, waiter: Waiter) -> bool:
         """Whether a waiter that leaves may change the state: it is of the waiters' loop (not of a
         reaped or replaced one), and that loop is open.
 
@@ -635,7 +651,7 @@ class ChannelState(Generic[T]):
         self.refresh()
         return getter
 
-    def abandon_getter(self, getter: Future[bool]) -> None:
+    def abandon_getter(self, getter: Waiter) -> None:
         """Undo a getter whose wait raised (cancelled): leave the queue, or pass the item on.
 
         The promise goes to the next getter in line, or an item back to the head.
@@ -647,6 +663,86 @@ class ChannelState(Generic[T]):
         elif getter.result():
             self.return_promise()
         self.refresh()
+
+    def take_many(self, limit: int) -> list[T]:
+        """Remove and return up to ``limit`` available items, oldest first; the caller checked
+        that there is one."""
+        putters = self.putters
+        if putters or self.joiners:
+            self.check_thread()
+        items = self.items
+        assert items
+        if len(items) > self.peak:  # noqa: PLR1730 (as in take())
+            self.peak = len(items)
+        self.cap = self.peak
+        if limit >= len(items):
+            taken = list(items)
+            items.clear()
+        else:
+            taken = [items.popleft() for _ in range(limit)]
+        if putters:
+            self.grant_room()
+        if self.joiners:
+            self.wake_joiners()
+        self.refresh()
+        return taken
+
+    def take_many_again(self, limit: int) -> list[T]:
+        """``get_nowait_many`` found nothing available: as ``take_again``, then what else came
+        back, up to ``limit``."""
+        return self.and_more(self.take_again(), limit)
+
+    def claim_many(self, limit: int) -> list[T]:
+        """For a woken getter of up to ``limit`` items: its promised item, then what else is
+        available, up to ``limit``, without waiting again."""
+        return self.and_more(self.claim(), limit)
+
+    def and_more(self, item: T, limit: int) -> list[T]:
+        if limit > 1 and self.items:
+            return [item, *self.take_many(limit - 1)]
+        return [item]
+
+    # -- a waiting select() -----------------------------------------------------------------------
+
+    def ready(self) -> bool:
+        """Whether a get would not wait: an item is available, or the channel (or handle, for a
+        stand-in) is closed and drained."""
+        return bool(self.items) or (self.closed and not self.promised)
+
+    def take_ready(self) -> T:
+        """What ``get_nowait`` returns (or raises) when ``ready()``."""
+        if self.items:
+            return self.take()
+        return self.take_again()
+
+    def enqueue_entry(self, entry: Waiter, handle: object, loop: AbstractEventLoop) -> bool:
+        """Queue a waiting select's ``entry`` as a getter through receive ``handle``; False
+        (queueing nothing) if a get would not wait after all (waiters of a closed loop reaped).
+
+        Raises ``RuntimeError`` if tasks of another open loop wait on the channel.
+        """
+        loop_ref = self.loop
+        if loop_ref is None or loop_ref() is not loop:
+            self.bind(loop)
+            if self.ready():
+                return False
+        getters = self.getters
+        if getters is None:
+            getters = self.getters = deque()
+            self.promised = deque()
+        getters.append(entry)
+        if self.receivers > 1:
+            self.getter_owners = _owned(self.getter_owners, entry, handle, getters)
+        self.put_fast = None
+        return True
+
+    def withdraw(self, entry: Waiter) -> None:
+        """A waiting select leaves this line unserved here (it was served elsewhere, or left)."""
+        if self.ours(entry):
+            getters = self.getters
+            self.dead_getters = _leave(getters, entry, self.dead_getters)
+            if not getters:
+                self.refresh()
 
     def claim(self) -> T:
         """Take the oldest promised item, for a woken getter."""
@@ -672,7 +768,7 @@ class ChannelState(Generic[T]):
         self.dead_putters = 0
         if getters:
             keep = self.reserved
-            kept: list[Future[bool]] = []
+            kept: list[Waiter] = []
             while getters:
                 getter = getters.popleft()
                 if getter.done():
@@ -731,9 +827,7 @@ class ChannelState(Generic[T]):
             self.close()
 
     @staticmethod
-    def dismiss(
-        line: Waiters | None, owners: dict[Future[bool], object] | None, handle: object
-    ) -> None:
+    def dismiss(line: Waiters | None, owners: dict[Waiter, object] | None, handle: object) -> None:
         """Wake with "closed" the waiters of ``line`` that wait through ``handle``, and compact
         the line. A woken one of them (promised, not resumed) finds its handle closed when it
         resumes, and passes its promise on itself."""
