@@ -2,7 +2,7 @@
 
 Within each repetition, for each scenario, every (implementation, loop) pair runs once, in an
 order shuffled afresh (seeded), so that no implementation always runs first, last, or right after
-a given other one. aiochannel 1.4.1 runs in a worker process (see ``benchmarks._legacy``), called
+a given other one. aiochannel 1.4.1 runs in a worker process (see ``benchmarks._worker``), called
 in the same interleaved order. Each run uses a fresh event loop, with the garbage collector
 collected before and disabled during it. After a warm-up pass (which also checks every workload),
 the repetitions are the samples: medians, quartiles and extremes are over them.
@@ -29,7 +29,7 @@ from pathlib import Path
 from aiochannel import Channel
 
 from ._chart import write_chart
-from ._legacy import LEGACY_DIR, ROOT, LegacyWorker, installed_requirement
+from ._legacy import LEGACY_DIR, installed_requirement
 from ._memory import idle_bytes
 from ._peers import anyio_pair, run_anyio, run_trio, trio_pair
 from ._report import (
@@ -41,6 +41,7 @@ from ._report import (
     render_terminal,
     write_json,
 )
+from ._worker import ROOT, PackageWorker
 from ._workloads import (
     LOOPS,
     SCENARIOS,
@@ -82,7 +83,7 @@ def _ours_views(maxsize: int) -> Ends:
 class _Runner:
     """Runs one implementation on one scenario and returns nanoseconds."""
 
-    def __init__(self, legacy: LegacyWorker | None) -> None:
+    def __init__(self, legacy: PackageWorker | None) -> None:
         self.legacy = legacy
 
     def run(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> int:
@@ -147,7 +148,7 @@ def _git_revision() -> str:
 
 
 def _meta(
-    args: argparse.Namespace, legacy: LegacyWorker | None, argv: list[str]
+    args: argparse.Namespace, legacy: PackageWorker | None, argv: list[str]
 ) -> tuple[dict[str, object], str]:
     """The run's metadata for the results file, and the one-line summary of it."""
     import aiochannel
@@ -196,7 +197,7 @@ def _meta(
 
 
 def _measure_memory(
-    count: int, legacy: LegacyWorker | None
+    count: int, legacy: PackageWorker | None
 ) -> tuple[dict[str, float], dict[str, str]]:
     import trio
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
@@ -339,7 +340,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: aiochannel 1.x not measured (nothing installed in {legacy_dir})")
 
     with ExitStack() as stack:
-        legacy = stack.enter_context(LegacyWorker(legacy_dir)) if use_legacy else None
+        legacy = (
+            stack.enter_context(PackageWorker(legacy_dir, "aiochannel 1.4.1"))
+            if use_legacy
+            else None
+        )
         impl_keys = [
             impl.key
             for impl in IMPLS
