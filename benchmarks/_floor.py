@@ -27,6 +27,11 @@ Left out, because no scenario reaches them: reaping the waiters of a closed even
 the queries (``qsize``, ``empty``, ``full``), views, item types other than ``int``, and checking
 ``maxsize``.
 
+Both keep, as our channel does, conservative fast-path fields that the slow paths maintain:
+``_put_fast`` is the buffer while the floor is open and no getter is in line (else ``None``),
+``_put_limit`` is ``maxsize - granted``, and ``_get_fast`` is the buffer while no putter is in line
+(else ``None``). So a put with room and a get with an item each look at one field and the buffer.
+
 Two variants, with every hot path written out inline (no helper calls):
 
 * ``SpscFloor``: at most one ``get`` and one ``put`` in flight at a time (one consumer task, one
@@ -70,20 +75,30 @@ class SpscFloor:
 
     __slots__ = (
         "_closed",
+        "_get_fast",
         "_getter",
         "_granted",
         "_items",
         "_limit",
         "_loop",
+        "_put_fast",
+        "_put_limit",
         "_putter",
         "_thread",
     )
 
     def __init__(self, maxsize: int = 0) -> None:
-        self._items: deque[int] = deque()
+        items: deque[int] = deque()
+        self._items = items
         self._limit: int = maxsize or sys.maxsize
         #: Slots granted to the woken putter that has not resumed yet (0 or 1).
         self._granted: int = 0
+        #: ``_limit - _granted``: the buffer has room below it.
+        self._put_limit: int = self._limit
+        #: ``_items`` while open and no getter waits (``_getter is None``), else ``None``.
+        self._put_fast: deque[int] | None = items
+        #: ``_items`` while no putter waits (``_putter is None``), else ``None``.
+        self._get_fast: deque[int] | None = items
         #: The waiting getter; it resolves to its promised item, or to ``None`` for "closed".
         self._getter: Future[int | None] | None = None
         #: The waiting putter; it resolves to True for "slot granted", False for "closed".
@@ -102,25 +117,30 @@ class SpscFloor:
         ):
             raise RuntimeError(_OTHER_LOOP)
         self._getter = self._putter = None
+        self._put_fast = None if self._closed else self._items
+        self._get_fast = self._items
         self._loop = ref(loop)
         self._thread = get_ident()
 
     async def put(self, item: int) -> None:
+        items = self._put_fast
+        if items is not None and len(items) < self._put_limit:
+            items.append(item)
+            return
         if self._closed:
             raise FloorClosed
         items = self._items
-        if len(items) + self._granted < self._limit:
+        if len(items) < self._put_limit:
             getter = self._getter
-            if getter is None:
-                items.append(item)
-                return
-            if get_ident() != self._thread:
-                raise RuntimeError(_WRONG_THREAD)
-            self._getter = None
-            if getter.done():  # cancelled: it gets nothing
-                items.append(item)
-            else:
-                getter.set_result(item)
+            if getter is not None:
+                if get_ident() != self._thread:
+                    raise RuntimeError(_WRONG_THREAD)
+                self._getter = None
+                self._put_fast = items
+                if not getter.done():  # else cancelled: it gets nothing
+                    getter.set_result(item)
+                    return
+            items.append(item)
             return
         loop = get_running_loop()
         loop_ref = self._loop
@@ -128,65 +148,77 @@ class SpscFloor:
             self._bind(loop)
         putter: Future[bool] = loop.create_future()
         self._putter = putter
+        self._get_fast = None
         try:
             granted = await putter
         except BaseException:
             if self._putter is putter:
                 self._putter = None
+                self._get_fast = items
             if not putter.done():
                 putter.cancel()
             elif not putter.cancelled() and putter.result():
-                self._granted -= 1  # no other putter to pass the slot to: it is free again
+                # No other putter to pass the slot to: it is free again.
+                self._granted -= 1
+                self._put_limit += 1
             raise
         if not granted:
             raise FloorClosed
         self._granted -= 1
+        self._put_limit += 1
         if self._closed:
             raise FloorClosed
         getter = self._getter
-        if getter is None:
-            items.append(item)
-            return
-        self._getter = None
-        if getter.done():
-            items.append(item)
-        else:
-            getter.set_result(item)
+        if getter is not None:
+            self._getter = None
+            self._put_fast = items
+            if not getter.done():
+                getter.set_result(item)
+                return
+        items.append(item)
 
     def put_nowait(self, item: int) -> None:
+        items = self._put_fast
+        if items is not None and len(items) < self._put_limit:
+            items.append(item)
+            return
         if self._closed:
             raise FloorClosed
         items = self._items
-        if len(items) + self._granted < self._limit:
+        if len(items) < self._put_limit:
             getter = self._getter
-            if getter is None:
-                items.append(item)
-                return
-            if get_ident() != self._thread:
-                raise RuntimeError(_WRONG_THREAD)
-            self._getter = None
-            if getter.done():
-                items.append(item)
-            else:
-                getter.set_result(item)
+            if getter is not None:
+                if get_ident() != self._thread:
+                    raise RuntimeError(_WRONG_THREAD)
+                self._getter = None
+                self._put_fast = items
+                if not getter.done():
+                    getter.set_result(item)
+                    return
+            items.append(item)
             return
         raise FloorFull
 
     async def get(self) -> int:
-        items = self._items
+        items = self._get_fast
         if items:
+            return items.popleft()
+        items = self._items
+        if items:  # and a putter waits
             putter = self._putter
-            if putter is None:
-                return items.popleft()
-            if get_ident() != self._thread:
-                raise RuntimeError(_WRONG_THREAD)
-            item = items.popleft()
-            if len(items) + self._granted < self._limit:
-                self._putter = None
-                if not putter.done():
-                    self._granted += 1
-                    putter.set_result(True)
-            return item
+            if putter is not None:
+                if get_ident() != self._thread:
+                    raise RuntimeError(_WRONG_THREAD)
+                item = items.popleft()
+                if len(items) < self._put_limit:
+                    self._putter = None
+                    self._get_fast = items
+                    if not putter.done():
+                        self._granted += 1
+                        self._put_limit -= 1
+                        putter.set_result(True)
+                return item
+            return items.popleft()
         if self._closed:
             raise FloorClosed
         loop = get_running_loop()
@@ -195,11 +227,13 @@ class SpscFloor:
             self._bind(loop)
         getter: Future[int | None] = loop.create_future()
         self._getter = getter
+        self._put_fast = None
         try:
             promised = await getter
         except BaseException:
-            if self._getter is getter:
+            if self._getter is getter:  # so not closed: close() forgets the getter
                 self._getter = None
+                self._put_fast = items
             if not getter.done():
                 getter.cancel()
             elif not getter.cancelled():
@@ -212,20 +246,25 @@ class SpscFloor:
         return promised
 
     def get_nowait(self) -> int:
+        items = self._get_fast
+        if items:
+            return items.popleft()
         items = self._items
         if items:
             putter = self._putter
-            if putter is None:
-                return items.popleft()
-            if get_ident() != self._thread:
-                raise RuntimeError(_WRONG_THREAD)
-            item = items.popleft()
-            if len(items) + self._granted < self._limit:
-                self._putter = None
-                if not putter.done():
-                    self._granted += 1
-                    putter.set_result(True)
-            return item
+            if putter is not None:
+                if get_ident() != self._thread:
+                    raise RuntimeError(_WRONG_THREAD)
+                item = items.popleft()
+                if len(items) < self._put_limit:
+                    self._putter = None
+                    self._get_fast = items
+                    if not putter.done():
+                        self._granted += 1
+                        self._put_limit -= 1
+                        putter.set_result(True)
+                return item
+            return items.popleft()
         if self._closed:
             raise FloorClosed
         raise FloorEmpty
@@ -234,20 +273,25 @@ class SpscFloor:
         return self
 
     async def __anext__(self) -> int:
+        items = self._get_fast
+        if items:
+            return items.popleft()
         items = self._items
         if items:
             putter = self._putter
-            if putter is None:
-                return items.popleft()
-            if get_ident() != self._thread:
-                raise RuntimeError(_WRONG_THREAD)
-            item = items.popleft()
-            if len(items) + self._granted < self._limit:
-                self._putter = None
-                if not putter.done():
-                    self._granted += 1
-                    putter.set_result(True)
-            return item
+            if putter is not None:
+                if get_ident() != self._thread:
+                    raise RuntimeError(_WRONG_THREAD)
+                item = items.popleft()
+                if len(items) < self._put_limit:
+                    self._putter = None
+                    self._get_fast = items
+                    if not putter.done():
+                        self._granted += 1
+                        self._put_limit -= 1
+                        putter.set_result(True)
+                return item
+            return items.popleft()
         if self._closed:
             raise StopAsyncIteration
         loop = get_running_loop()
@@ -256,11 +300,13 @@ class SpscFloor:
             self._bind(loop)
         getter: Future[int | None] = loop.create_future()
         self._getter = getter
+        self._put_fast = None
         try:
             promised = await getter
         except BaseException:
-            if self._getter is getter:
+            if self._getter is getter:  # so not closed: close() forgets the getter
                 self._getter = None
+                self._put_fast = items
             if not getter.done():
                 getter.cancel()
             elif not getter.cancelled():
@@ -279,12 +325,32 @@ class SpscFloor:
         if (getter is not None or putter is not None) and get_ident() != self._thread:
             raise RuntimeError(_WRONG_THREAD)
         self._closed = True
+        self._put_fast = None
         # Nothing is promised to a getter that still waits, so it has nothing left to take.
         self._getter = self._putter = None
+        self._get_fast = self._items
         if putter is not None and not putter.done():
             putter.set_result(False)
         if getter is not None and not getter.done():
             getter.set_result(None)
+
+    def invariants(self) -> list[str]:
+        """The bookkeeping rules that do not hold now (for tests; never on a measured path)."""
+        items, getter, putter = self._items, self._getter, self._putter
+        broken: list[str] = []
+        if self._put_limit != self._limit - self._granted:
+            broken.append("put_limit != limit - granted")
+        if self._granted not in (0, 1):
+            broken.append(f"granted = {self._granted}")
+        if self._put_fast is not (None if self._closed or getter is not None else items):
+            broken.append("put_fast is not the buffer exactly while open with no getter")
+        if self._get_fast is not (None if putter is not None else items):
+            broken.append("get_fast is not the buffer exactly while no putter waits")
+        if getter is not None and not getter.done() and items:
+            broken.append("a getter waits while an item is available")
+        if putter is not None and not putter.done() and len(items) < self._put_limit:
+            broken.append("a putter waits while there is room")
+        return broken
 
 
 class MpmcFloor:
@@ -294,27 +360,37 @@ class MpmcFloor:
         "_closed",
         "_dead_getters",
         "_dead_putters",
+        "_get_fast",
         "_getters",
         "_granted",
         "_items",
         "_limit",
         "_loop",
         "_promised",
+        "_put_fast",
+        "_put_limit",
         "_putters",
         "_thread",
     )
 
     def __init__(self, maxsize: int = 0) -> None:
-        self._items: deque[int] = deque()
+        items: deque[int] = deque()
+        self._items = items
         self._limit: int = maxsize or sys.maxsize
         #: Items promised to woken getters that have not resumed yet, oldest first.
         self._promised: deque[int] = deque()
         #: Slots granted to woken putters that have not resumed yet.
         self._granted: int = 0
+        #: ``_limit - _granted``: the buffer has room below it.
+        self._put_limit: int = self._limit
         #: Waiting getters and putters, oldest first; cancelled ones stay until skipped or
         #: compacted. A future resolves to True ("promised" / "granted") or False ("closed").
         self._getters: deque[Future[bool]] = deque()
         self._putters: deque[Future[bool]] = deque()
+        #: ``_items`` while open and the getter line is empty, else ``None``.
+        self._put_fast: deque[int] | None = items
+        #: ``_items`` while the putter line is empty, else ``None``.
+        self._get_fast: deque[int] | None = items
         #: Waiters that left each line since it was last compacted (an upper bound on the
         #: cancelled futures still in it).
         self._dead_getters: int = 0
@@ -335,14 +411,20 @@ class MpmcFloor:
         self._getters.clear()
         self._putters.clear()
         self._dead_getters = self._dead_putters = 0
+        self._put_fast = None if self._closed else self._items
+        self._get_fast = self._items
         self._loop = ref(loop)
         self._thread = get_ident()
 
     async def put(self, item: int) -> None:
+        items = self._put_fast
+        if items is not None and len(items) < self._put_limit:
+            items.append(item)
+            return
         if self._closed:
             raise FloorClosed
         items = self._items
-        if len(items) + self._granted < self._limit:
+        if len(items) < self._put_limit:
             getters = self._getters
             if getters:
                 if get_ident() != self._thread:
@@ -352,7 +434,10 @@ class MpmcFloor:
                     if not getter.done():
                         getter.set_result(True)
                         self._promised.append(item)
+                        if not getters:
+                            self._put_fast = items
                         return
+                self._put_fast = items  # only cancelled getters were in line
             items.append(item)
             return
         loop = get_running_loop()
@@ -362,6 +447,7 @@ class MpmcFloor:
         putter: Future[bool] = loop.create_future()
         putters = self._putters
         putters.append(putter)
+        self._get_fast = None
         try:
             granted = await putter
         except BaseException:
@@ -378,16 +464,21 @@ class MpmcFloor:
             elif putter.result():
                 # Granted, then cancelled: the slot goes to the next waiting putter.
                 self._granted -= 1
-                while putters and len(items) + self._granted < self._limit:
+                self._put_limit += 1
+                while putters and len(items) < self._put_limit:
                     waiter = putters.popleft()
                     if not waiter.done():
                         self._granted += 1
+                        self._put_limit -= 1
                         waiter.set_result(True)
                         break
+            if not putters:
+                self._get_fast = items
             raise
         if not granted:
             raise FloorClosed
         self._granted -= 1
+        self._put_limit += 1
         if self._closed:
             raise FloorClosed
         getters = self._getters
@@ -396,21 +487,31 @@ class MpmcFloor:
             if not getter.done():
                 getter.set_result(True)
                 self._promised.append(item)
+                if not getters:
+                    self._put_fast = items
                 # The item went to a getter, so the slot is free again.
-                while putters and len(items) + self._granted < self._limit:
+                while putters and len(items) < self._put_limit:
                     waiter = putters.popleft()
                     if not waiter.done():
                         self._granted += 1
+                        self._put_limit -= 1
                         waiter.set_result(True)
                         break
+                if not putters:
+                    self._get_fast = items
                 return
+        self._put_fast = items
         items.append(item)
 
     def put_nowait(self, item: int) -> None:
+        items = self._put_fast
+        if items is not None and len(items) < self._put_limit:
+            items.append(item)
+            return
         if self._closed:
             raise FloorClosed
         items = self._items
-        if len(items) + self._granted < self._limit:
+        if len(items) < self._put_limit:
             getters = self._getters
             if getters:
                 if get_ident() != self._thread:
@@ -420,26 +521,33 @@ class MpmcFloor:
                     if not getter.done():
                         getter.set_result(True)
                         self._promised.append(item)
+                        if not getters:
+                            self._put_fast = items
                         return
+                self._put_fast = items
             items.append(item)
             return
         raise FloorFull
 
     async def get(self) -> int:
-        items = self._items
+        items = self._get_fast
         if items:
+            return items.popleft()
+        items = self._items
+        if items:  # and putters are in line
             putters = self._putters
-            if not putters:
-                return items.popleft()
             if get_ident() != self._thread:
                 raise RuntimeError(_WRONG_THREAD)
             item = items.popleft()
-            while putters and len(items) + self._granted < self._limit:
+            while putters and len(items) < self._put_limit:
                 putter = putters.popleft()
                 if not putter.done():
                     self._granted += 1
+                    self._put_limit -= 1
                     putter.set_result(True)
                     break
+            if not putters:
+                self._get_fast = items
             return item
         promised = self._promised
         if self._closed and not promised:
@@ -451,6 +559,7 @@ class MpmcFloor:
         getter: Future[bool] = loop.create_future()
         getters = self._getters
         getters.append(getter)
+        self._put_fast = None
         try:
             served = await getter
         except BaseException:
@@ -474,6 +583,8 @@ class MpmcFloor:
                         break
                 else:
                     items.appendleft(promised.pop())
+            if not getters and not self._closed:
+                self._put_fast = items
             raise
         if not served:
             raise FloorClosed
@@ -489,20 +600,24 @@ class MpmcFloor:
         return item
 
     def get_nowait(self) -> int:
+        items = self._get_fast
+        if items:
+            return items.popleft()
         items = self._items
         if items:
             putters = self._putters
-            if not putters:
-                return items.popleft()
             if get_ident() != self._thread:
                 raise RuntimeError(_WRONG_THREAD)
             item = items.popleft()
-            while putters and len(items) + self._granted < self._limit:
+            while putters and len(items) < self._put_limit:
                 putter = putters.popleft()
                 if not putter.done():
                     self._granted += 1
+                    self._put_limit -= 1
                     putter.set_result(True)
                     break
+            if not putters:
+                self._get_fast = items
             return item
         if self._closed and not self._promised:
             raise FloorClosed
@@ -512,20 +627,24 @@ class MpmcFloor:
         return self
 
     async def __anext__(self) -> int:
+        items = self._get_fast
+        if items:
+            return items.popleft()
         items = self._items
         if items:
             putters = self._putters
-            if not putters:
-                return items.popleft()
             if get_ident() != self._thread:
                 raise RuntimeError(_WRONG_THREAD)
             item = items.popleft()
-            while putters and len(items) + self._granted < self._limit:
+            while putters and len(items) < self._put_limit:
                 putter = putters.popleft()
                 if not putter.done():
                     self._granted += 1
+                    self._put_limit -= 1
                     putter.set_result(True)
                     break
+            if not putters:
+                self._get_fast = items
             return item
         promised = self._promised
         if self._closed and not promised:
@@ -537,6 +656,7 @@ class MpmcFloor:
         getter: Future[bool] = loop.create_future()
         getters = self._getters
         getters.append(getter)
+        self._put_fast = None
         try:
             served = await getter
         except BaseException:
@@ -558,6 +678,8 @@ class MpmcFloor:
                         break
                 else:
                     items.appendleft(promised.pop())
+            if not getters and not self._closed:
+                self._put_fast = items
             raise
         if not served:
             raise StopAsyncIteration
@@ -577,11 +699,13 @@ class MpmcFloor:
         if (getters or putters) and get_ident() != self._thread:
             raise RuntimeError(_WRONG_THREAD)
         self._closed = True
+        self._put_fast = None
         while putters:
             putter = putters.popleft()
             if not putter.done():
                 putter.set_result(False)
         self._dead_putters = 0
+        self._get_fast = self._items
         # Nothing is available while getters wait. A promised item may still come back (its
         # getter cancelled), so as many of the oldest waiting getters as there are promises keep
         # waiting; the others are dismissed now, and the kept ones once the last promise is settled.
@@ -597,6 +721,26 @@ class MpmcFloor:
                 getter.set_result(False)
         getters.extend(kept)
         self._dead_getters = 0
+
+    def invariants(self) -> list[str]:
+        """The bookkeeping rules that do not hold now (for tests; never on a measured path)."""
+        items, getters, putters = self._items, self._getters, self._putters
+        broken: list[str] = []
+        if self._put_limit != self._limit - self._granted:
+            broken.append("put_limit != limit - granted")
+        if self._granted < 0:
+            broken.append(f"granted = {self._granted}")
+        if self._put_fast is not (None if self._closed or getters else items):
+            broken.append("put_fast is not the buffer exactly while open with no getter in line")
+        if self._get_fast is not (None if putters else items):
+            broken.append("get_fast is not the buffer exactly while no putter is in line")
+        if items and any(not waiter.done() for waiter in getters):
+            broken.append("a getter waits while an item is available")
+        if len(items) < self._put_limit and any(not waiter.done() for waiter in putters):
+            broken.append("a putter waits while there is room")
+        if self._dead_getters < 0 or self._dead_putters < 0:
+            broken.append("negative count of cancelled waiters")
+        return broken
 
     def waiting(self) -> tuple[int, int]:
         """The lengths of the getter and putter lines, cancelled waiters included (for tests)."""

@@ -40,6 +40,8 @@ LOOP_FACTORIES: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {
 }
 #: Encodes (producer, sequence number) in one int: the floors carry ints only.
 STRIDE = 1_000_000
+#: What ``op()`` returns for an operation that was cancelled.
+CANCELLED = object()
 
 
 async def settle(rounds: int = 5) -> None:
@@ -64,14 +66,21 @@ async def _exercise(
     in_flight: list[asyncio.Task[object]] = []
     stop = asyncio.Event()
 
+    def checked() -> None:
+        broken = floor.invariants()
+        assert not broken, broken
+
     async def op(coro: Coroutine[object, object, object]) -> object:
-        """Run one operation in a task of its own, which ``chaos()`` may cancel."""
+        """Run one operation in a task of its own, which ``chaos()`` may cancel; returns
+        ``CANCELLED`` if it was (raising only if the caller itself is cancelled)."""
         task = asyncio.ensure_future(coro)
         in_flight.append(task)
         try:
-            return await task
+            await asyncio.wait([task])
         finally:
             in_flight.remove(task)
+            checked()
+        return CANCELLED if task.cancelled() else task.result()
 
     def cancel_one() -> None:
         if in_flight:
@@ -89,11 +98,13 @@ async def _exercise(
                     floor.put_nowait(item)
                 elif mode < 0.45:
                     await asyncio.wait_for(floor.put(item), timeout())
-                else:
-                    await op(floor.put(item))
-            except (FloorFull, asyncio.TimeoutError, asyncio.CancelledError):
+                elif await op(floor.put(item)) is CANCELLED:
+                    continue
+            except (FloorFull, asyncio.TimeoutError):
+                checked()
                 await asyncio.sleep(0)
                 continue
+            checked()
             put.append(item)
             if rng.random() < 0.3:
                 cancel_one()  # often a getter that this put has just promised its item to
@@ -106,21 +117,23 @@ async def _exercise(
                     item = floor.get_nowait()
                 elif mode < 0.4:
                     item = await asyncio.wait_for(floor.get(), timeout())
-                elif mode < 0.6:
-                    got = await op(floor.__anext__())
-                    assert isinstance(got, int)
-                    item = got
                 else:
-                    got = await op(floor.get())
+                    got = await op(floor.__anext__() if mode < 0.6 else floor.get())
+                    if got is CANCELLED:
+                        continue
                     assert isinstance(got, int)
                     item = got
             except FloorEmpty:
+                checked()
                 await asyncio.sleep(0)
                 continue
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except asyncio.TimeoutError:
+                checked()
                 continue
             except (FloorClosed, StopAsyncIteration):
+                checked()
                 return
+            checked()
             received[c].append(item)
             if rng.random() < 0.2:
                 cancel_one()  # often a putter that this get has just granted a slot to
@@ -129,16 +142,25 @@ async def _exercise(
         while not stop.is_set():
             for _ in range(rng.randint(0, 3)):
                 await asyncio.sleep(0)
+            checked()
             if rng.random() < 0.5:
                 cancel_one()
 
+    async def produce_then_close() -> None:
+        await asyncio.gather(*(produce(p) for p in range(producers)))
+        floor.close()
+        checked()
+
     chaos_task = asyncio.ensure_future(chaos())
-    consumer_tasks = [asyncio.ensure_future(consume(c)) for c in range(consumers)]
-    await asyncio.wait_for(asyncio.gather(*(produce(p) for p in range(producers))), 30)
-    floor.close()
-    await asyncio.wait_for(asyncio.gather(*consumer_tasks), 30)
-    stop.set()
+    try:
+        # The first failure anywhere ends the test (gather raises it at once).
+        await asyncio.wait_for(
+            asyncio.gather(produce_then_close(), *(consume(c) for c in range(consumers))), 30
+        )
+    finally:
+        stop.set()
     await chaos_task
+    checked()
 
     everything = [item for items in received for item in items]
     assert len(set(everything)) == len(everything), "an item was received twice"
@@ -267,6 +289,57 @@ async def test_a_promised_getter_cancelled_passes_the_promise_on() -> None:
     assert await second == 1
     with pytest.raises(FloorEmpty):
         floor.get_nowait()
+
+
+@pytest.mark.parametrize("make", FLOORS)
+async def test_close_with_room_refuses_puts(make: type[Floor]) -> None:
+    floor = make(0)
+    floor.close()
+    with pytest.raises(FloorClosed):
+        floor.put_nowait(1)
+    with pytest.raises(FloorClosed):
+        await floor.put(1)
+    assert not floor.invariants()
+
+
+async def test_each_waiting_getter_is_promised_an_item_in_turn() -> None:
+    floor = MpmcFloor(0)
+    getters = [asyncio.ensure_future(floor.get()) for _ in range(2)]
+    await settle()
+    floor.put_nowait(1)  # promised to the first getter
+    floor.put_nowait(2)  # and this one to the second, not left in the buffer
+    with pytest.raises(FloorEmpty):
+        floor.get_nowait()
+    assert [await getter for getter in getters] == [1, 2]
+
+
+async def test_a_getter_left_behind_a_cancelled_one_is_still_promised() -> None:
+    floor = MpmcFloor(0)
+    getters = [asyncio.ensure_future(floor.get()) for _ in range(3)]
+    await settle()
+    getters[0].cancel()
+    await settle()  # the cancelled getter has left; the other two still wait
+    assert not floor.invariants()
+    floor.put_nowait(1)
+    with pytest.raises(FloorEmpty):
+        floor.get_nowait()
+    floor.put_nowait(2)
+    assert [await getter for getter in getters[1:]] == [1, 2]
+
+
+async def test_every_slot_freed_goes_to_the_putters_in_turn() -> None:
+    floor = MpmcFloor(1)
+    floor.put_nowait(0)
+    putters = [asyncio.ensure_future(floor.put(i)) for i in (1, 2, 3)]
+    await settle()
+    got: list[int] = []
+    for _ in range(3):
+        got.append(floor.get_nowait())  # grants the freed slot to the oldest waiting putter
+        assert not floor.invariants()
+        await settle()  # which fills it
+    assert got == [0, 1, 2]
+    assert all(putter.done() for putter in putters)
+    assert floor.get_nowait() == 3
 
 
 async def test_a_cancelled_getter_receives_nothing() -> None:
