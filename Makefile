@@ -84,10 +84,13 @@ pytest-versions:
 
 # Benchmarks (issue 5): installs the aiochannel 1.x peer pinned in pyproject.toml into
 # benchmarks/.legacy (the only step that may use the network), then runs every scenario and
-# writes benchmarks/results/{results.json,results.md,chart.png}. About 2 minutes on 2 cores.
+# writes benchmarks/results/{results.json,results.md,chart.png}. About 3 to 4 minutes on 2 cores.
+# BASELINE=REV (any git revision) also measures src/aiochannel of that revision, extracted with
+# git archive into benchmarks/.baseline/<sha>: before/after from one run (issue 14).
+BASELINE ?=
 bench: $(STAMP)
 	$(PY) -m benchmarks.legacy_install
-	$(PY) -m benchmarks --legacy require
+	$(PY) -m benchmarks --legacy require $(if $(BASELINE),--baseline $(BASELINE))
 
 # Soak (issue 4): the randomized stress, model walk and state-machine tests with fresh seeds for
 # SECONDS seconds, on the default loop and uvloop; prints the seed of any failure and how to

@@ -1,42 +1,18 @@
-"""aiochannel 1.4.1, the previous major version, measured in a worker process of its own.
+"""Where aiochannel 1.4.1, the previous major version, is installed for the benchmarks.
 
-It has the same import name as this project, so ``benchmarks.legacy_install`` installs it with
-``pip install --target benchmarks/.legacy`` and the worker (``python -m benchmarks._legacy DIR``)
-puts that directory first on ``sys.path`` before importing it. The parent talks to the worker
-through JSON lines on its stdin and stdout, so the legacy runs interleave with the others.
-
-1.4.1 calls ``get_event_loop()`` in ``Channel.__init__``, so the worker makes every channel inside
-the running loop.
+``benchmarks.legacy_install`` installs the release pinned in pyproject.toml with
+``pip install --no-deps --target benchmarks/.legacy``; it shares our import name, so the harness
+measures it in a worker process (``benchmarks._worker``) that imports it from that directory.
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import json
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import Protocol, cast
 
-from typing_extensions import Self
+from ._worker import ROOT
 
-from ._memory import idle_bytes
-from ._workloads import (
-    Ends,
-    LoopName,
-    Receiver,
-    Sender,
-    channel_workload,
-    run_on_loop,
-    scenario_by_key,
-)
+__all__ = ["LEGACY_DIR", "REQUIREMENT_FILE", "installed_requirement"]
 
-__all__ = ["LEGACY_DIR", "REQUIREMENT_FILE", "ROOT", "LegacyWorker", "installed_requirement"]
-
-ROOT = Path(__file__).resolve().parent.parent
 LEGACY_DIR = ROOT / "benchmarks" / ".legacy"
 #: Written by ``benchmarks.legacy_install`` once the install succeeded: the requirement it holds.
 REQUIREMENT_FILE = "REQUIREMENT"
@@ -48,171 +24,3 @@ def installed_requirement(legacy_dir: Path) -> str | None:
     if not stamp.is_file() or not (legacy_dir / "aiochannel" / "__init__.py").is_file():
         return None
     return stamp.read_text(encoding="utf-8").strip()
-
-
-# -- parent side --------------------------------------------------------------------------------
-
-
-def _reply_field(reply: dict[str, object], key: str) -> object:
-    if key not in reply:
-        raise RuntimeError(f"aiochannel 1.4.1 worker: no {key!r} in reply {reply!r}")
-    return reply[key]
-
-
-class LegacyWorker:
-    """The worker process, seen from the harness."""
-
-    def __init__(self, legacy_dir: Path) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks._legacy", str(legacy_dir)],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        hello = self._ask({"op": "hello"})
-        version = _reply_field(hello, "version")
-        location = _reply_field(hello, "file")
-        if not isinstance(version, str) or not isinstance(location, str):
-            raise RuntimeError(f"aiochannel 1.4.1 worker: bad hello {hello!r}")
-        self.version = version
-        self.location = location
-
-    def _ask(self, request: dict[str, object]) -> dict[str, object]:
-        stdin, stdout = self._proc.stdin, self._proc.stdout
-        assert stdin is not None
-        assert stdout is not None
-        stdin.write(json.dumps(request) + "\n")
-        stdin.flush()
-        line = stdout.readline()
-        if not line:
-            raise RuntimeError(f"aiochannel 1.4.1 worker exited (code {self._proc.wait()})")
-        reply: object = json.loads(line)
-        if not isinstance(reply, dict):
-            raise RuntimeError(f"aiochannel 1.4.1 worker: bad reply {line!r}")
-        fields = cast("dict[str, object]", reply)
-        if fields.get("ok") is not True:
-            raise RuntimeError(f"aiochannel 1.4.1 worker failed: {fields.get('error')}")
-        return fields
-
-    def run(self, scenario: str, n: int, loop: LoopName) -> int:
-        """Nanoseconds the worker took to move ``n`` items in ``scenario`` on ``loop``."""
-        ns = _reply_field(
-            self._ask({"op": "run", "scenario": scenario, "n": n, "loop": loop}), "ns"
-        )
-        if not isinstance(ns, int) or ns <= 0:
-            raise RuntimeError(f"aiochannel 1.4.1 worker: bad timing {ns!r}")
-        return ns
-
-    def idle_bytes(self, count: int) -> float:
-        """Idle bytes per 1.4.1 ``Channel``, measured in the worker."""
-        size = _reply_field(self._ask({"op": "memory", "count": count}), "bytes")
-        if not isinstance(size, (int, float)):
-            raise RuntimeError(f"aiochannel 1.4.1 worker: bad memory figure {size!r}")
-        return float(size)
-
-    def close(self) -> None:
-        if self._proc.poll() is None:
-            stdin = self._proc.stdin
-            assert stdin is not None
-            try:
-                stdin.write(json.dumps({"op": "quit"}) + "\n")
-                stdin.close()
-            except BrokenPipeError:
-                pass
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-# -- worker side --------------------------------------------------------------------------------
-
-
-class _LegacyChannel(Sender, Receiver, Protocol):
-    """The part of aiochannel 1.4.1's ``Channel`` the workloads use."""
-
-    def close(self) -> None: ...
-
-
-def _import_legacy(legacy_dir: Path) -> tuple[Callable[[int], _LegacyChannel], str, str]:
-    if "aiochannel" in sys.modules:
-        raise RuntimeError("aiochannel was imported before the legacy directory was on sys.path")
-    sys.path.insert(0, str(legacy_dir))
-    module = importlib.import_module("aiochannel")
-    location = str(Path(str(module.__file__)).resolve())
-    if not location.startswith(str(legacy_dir.resolve())):
-        raise RuntimeError(f"imported aiochannel from {location}, not from {legacy_dir}")
-    factory: Callable[[int], _LegacyChannel] = module.Channel
-    version = str(module.__version__)
-    return factory, version, location
-
-
-def _worker(legacy_dir: Path) -> None:
-    factory, version, location = _import_legacy(legacy_dir)
-
-    def make(maxsize: int) -> Ends:
-        ch = factory(maxsize)
-        return ch, ch, ch.close
-
-    def memory(count: int) -> float:
-        async def measure() -> float:
-            return idle_bytes(lambda: (factory(0),), count)
-
-        loop = asyncio.new_event_loop()
-        try:
-            return loop.run_until_complete(measure())
-        finally:
-            loop.close()
-
-    def answer(request: dict[str, object]) -> dict[str, object]:
-        op = request.get("op")
-        if op == "hello":
-            return {"ok": True, "version": version, "file": location}
-        if op == "run":
-            scenario = scenario_by_key(str(request["scenario"]))
-            n = request["n"]
-            loop = request["loop"]
-            if not isinstance(n, int) or loop not in ("asyncio", "uvloop"):
-                raise ValueError(f"bad run request {request!r}")
-            loop_name: LoopName = "uvloop" if loop == "uvloop" else "asyncio"
-            ns = run_on_loop(loop_name, lambda: channel_workload(make, scenario, n))
-            return {"ok": True, "ns": ns}
-        if op == "memory":
-            count = request["count"]
-            if not isinstance(count, int):
-                raise ValueError(f"bad memory request {request!r}")
-            return {"ok": True, "bytes": memory(count)}
-        raise ValueError(f"unknown request {request!r}")
-
-    for line in sys.stdin:
-        request: object = json.loads(line)
-        if not isinstance(request, dict):
-            raise ValueError(f"bad request {line!r}")
-        fields = cast("dict[str, object]", request)
-        if fields.get("op") == "quit":
-            return
-        try:
-            reply = answer(fields)
-        except Exception as exc:  # report to the parent, which raises it
-            reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-
-
-if __name__ == "__main__":
-    _worker(Path(sys.argv[1]))

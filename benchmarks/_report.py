@@ -1,4 +1,16 @@
-"""Statistics over the samples, and the three outputs: terminal table, results files, chart."""
+"""Statistics over the samples, and the three outputs: terminal table, results files, chart.
+
+Besides the table of every implementation per scenario, each scenario states our channel against
+three references: ``ours / floor`` (how many times the floor's ns/item ours takes), ``ours /
+asyncio.Queue``, and, with ``--baseline REV``, ``ours vs <sha>`` (the change in ns/item since that
+revision, in percent: positive means ours got slower). The summary repeats them for every scenario
+and loop in one table.
+
+Those comparisons are the median of the per-repetition ratios (ours / reference, both measured in
+the same repetition), with their interquartile range; the ratio of the two medians is shown
+beside it. On a noisy machine the paired ratio varies far less than either median: the runs of one
+repetition see much the same machine.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +23,11 @@ from pathlib import Path
 from ._workloads import Scenario
 
 __all__ = [
+    "BARE",
+    "BASELINE",
+    "FLOOR",
     "METHODS",
+    "QUEUE",
     "VIEWS",
     "Impl",
     "Results",
@@ -24,6 +40,14 @@ __all__ = [
 #: The keys of our own two rows, against which every ratio is taken.
 METHODS = "ours"
 VIEWS = "ours_views"
+#: The keys of the rows that ours is stated against, scenario by scenario.
+QUEUE = "queue"
+FLOOR = "floor"
+BARE = "bare"
+BASELINE = "baseline"
+
+#: The class of ``benchmarks._floor`` that each ``Scenario.floor`` names.
+FLOOR_CLASSES = {"spsc": "SpscFloor", "mpmc": "MpmcFloor"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,31 @@ class Spread:
         }
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Ours against one reference row in one scenario and section."""
+
+    ours: float  # our median ns/item
+    theirs: float  # the reference's median ns/item
+    paired: Spread  # ours / theirs within each repetition
+
+    @property
+    def ratio(self) -> float:
+        """How many times their ns/item ours takes: the median of the per-repetition ratios."""
+        return self.paired.median
+
+    @property
+    def of_medians(self) -> float:
+        """Our median ns/item over theirs."""
+        return self.ours / self.theirs
+
+    @property
+    def percent(self) -> float:
+        """The change from theirs to ours in ns/item, in percent (positive: ours is slower), from
+        the median of the per-repetition ratios."""
+        return (self.ratio - 1.0) * 100.0
+
+
 @dataclass
 class Results:
     """Everything one run measured, plus where it ran."""
@@ -74,6 +123,10 @@ class Results:
     impls: Sequence[Impl]
     #: section ("asyncio" or "uvloop") -> implementation key -> loop it ran on
     loops: dict[str, dict[str, str]]
+    #: scenario key -> repetitions it gets
+    repetitions: dict[str, int] = field(default_factory=dict[str, int])
+    #: scenario key -> implementation key -> why it is not measured in that scenario
+    skipped: dict[str, dict[str, str]] = field(default_factory=dict[str, dict[str, str]])
     #: section -> scenario key -> implementation key -> ns/item, one per repetition, in order
     samples: dict[str, dict[str, dict[str, list[float]]]] = field(
         default_factory=dict[str, dict[str, dict[str, list[float]]]]
@@ -89,8 +142,27 @@ class Results:
     def sections(self) -> list[str]:
         return list(self.loops)
 
-    def impls_in(self, section: str) -> list[Impl]:
-        return [impl for impl in self.impls if impl.key in self.loops[section]]
+    def impls_in(self, section: str, scenario: str | None = None) -> list[Impl]:
+        """The implementations of ``section``; with ``scenario``, only those measured in it."""
+        impls = [impl for impl in self.impls if impl.key in self.loops[section]]
+        if scenario is None:
+            return impls
+        skipped = self.skipped.get(scenario, {})
+        return [impl for impl in impls if impl.key not in skipped]
+
+    def skipped_in(self, section: str, scenario: str) -> list[tuple[Impl, str]]:
+        """The implementations of ``section`` not measured in ``scenario``, with the reason."""
+        skipped = self.skipped.get(scenario, {})
+        return [(impl, skipped[impl.key]) for impl in self.impls_in(section) if impl.key in skipped]
+
+    def measured(self, section: str, scenario: str, impl: str) -> bool:
+        return impl in self.samples.get(section, {}).get(scenario, {})
+
+    def impl(self, key: str) -> Impl:
+        for impl in self.impls:
+            if impl.key == key:
+                return impl
+        raise KeyError(key)
 
     def ns(self, section: str, scenario: str, impl: str) -> Spread:
         return Spread.of(self.samples[section][scenario][impl])
@@ -107,13 +179,33 @@ class Results:
         mine = self.samples[section][scenario][ours]
         return [t / m for t, m in zip(theirs, mine, strict=True)]
 
+    def compare(
+        self, section: str, scenario: str, reference: str, ours: str = METHODS
+    ) -> Comparison | None:
+        """Ours against ``reference``, or None if either was not measured there."""
+        if not self.measured(section, scenario, reference) or not self.measured(
+            section, scenario, ours
+        ):
+            return None
+        mine = self.samples[section][scenario][ours]
+        theirs = self.samples[section][scenario][reference]
+        return Comparison(
+            ours=Spread.of(mine).median,
+            theirs=Spread.of(theirs).median,
+            paired=Spread.of([m / t for m, t in zip(mine, theirs, strict=True)]),
+        )
+
+    def baseline_label(self) -> str | None:
+        keys = {impl.key for impl in self.impls}
+        return self.impl(BASELINE).label if BASELINE in keys else None
+
     def as_json(self) -> dict[str, object]:
         sections: dict[str, object] = {}
         for section in self.sections():
             scenarios: dict[str, object] = {}
             for scenario in self.scenarios:
                 cells: dict[str, object] = {}
-                for impl in self.impls_in(section):
+                for impl in self.impls_in(section, scenario.key):
                     samples = self.samples[section][scenario.key][impl.key]
                     rates = [1e9 / s for s in samples]
                     paired_m = self.paired_ratios(section, scenario.key, impl.key, METHODS)
@@ -129,20 +221,46 @@ class Results:
                         "paired_ratio_to_methods": Spread.of(paired_m).as_json(),
                         "paired_ratio_to_views": Spread.of(paired_v).as_json(),
                     }
+                summary: dict[str, object] = {}
+                for ours in (METHODS, VIEWS):
+                    versus: dict[str, object] = {}
+                    for reference in (QUEUE, FLOOR, BARE, BASELINE):
+                        found = self.compare(section, scenario.key, reference, ours)
+                        if found is not None:
+                            versus[reference] = {
+                                "ours_over_reference": found.ratio,
+                                "paired_ours_over_reference": found.paired.as_json(),
+                                "ratio_of_medians": found.of_medians,
+                                "percent_change_in_ns_per_item": found.percent,
+                            }
+                    summary[ours] = versus
                 scenarios[scenario.key] = {
                     "title": scenario.title,
                     "items": self.items[scenario.key],
+                    "repetitions": self.repetitions.get(scenario.key),
+                    "floor_variant": FLOOR_CLASSES[scenario.floor],
                     "results": cells,
+                    "skipped": {
+                        impl.key: {"label": impl.label, "reason": reason}
+                        for impl, reason in self.skipped_in(section, scenario.key)
+                    },
+                    "ours_against": summary,
                 }
             sections[section] = scenarios
         return {
-            "schema": 1,
+            "schema": 2,
             "meta": self.meta,
             "ratio_definition": (
                 "ratio_to_methods = median ns/item of the row / median ns/item of aiochannel "
                 "(Channel methods), from the same run; above 1 means aiochannel moves items "
                 "that many times faster than the row. ratio_to_views likewise against the "
-                "sender/receiver views."
+                "sender/receiver views. ours_against[ours][reference].ours_over_reference is the "
+                "median over the repetitions of ours / reference within each repetition "
+                "(paired_ours_over_reference: its spread; ratio_of_medians: our median over "
+                "theirs): against the floor, how many times the floor's ns/item ours takes. "
+                "percent_change_in_ns_per_item = (ours_over_reference - 1) * 100; against the "
+                "baseline revision, positive means ours got slower. In the cancellation "
+                "scenarios an item is one cancelled waiting getter."
             ),
             "scenarios": [
                 {
@@ -152,7 +270,10 @@ class Results:
                     "producers": s.producers,
                     "consumers": s.consumers,
                     "burst": s.burst,
+                    "cancel": s.cancel or None,
+                    "floor_variant": FLOOR_CLASSES[s.floor],
                     "items": self.items[s.key],
+                    "repetitions": self.repetitions.get(s.key),
                 }
                 for s in self.scenarios
             ],
@@ -186,9 +307,13 @@ def _fmt_ns(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def _fmt_percent(value: float) -> str:
+    return f"{value:+.1f}%"
+
+
 def _rows(results: Results, section: str, scenario: Scenario) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
-    for impl in results.impls_in(section):
+    for impl in results.impls_in(section, scenario.key):
         ns = results.ns(section, scenario.key, impl.key)
         rate = 1e3 / ns.median  # million items per second
         rows.append(
@@ -205,17 +330,124 @@ def _rows(results: Results, section: str, scenario: Scenario) -> list[tuple[str,
     return rows
 
 
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _heading(results: Results, scenario: Scenario) -> str:
+    unit = "waiting getter" if scenario.cancel else "item"
+    return (
+        f"{scenario.title} ({_count(results.items[scenario.key], unit)}, "
+        f"{_count(results.repetitions.get(scenario.key, 0), 'repetition')})"
+    )
+
+
+def _spread_note(found: Comparison, percent: bool = False) -> str:
+    paired = found.paired
+    if percent:
+        low, high = _fmt_percent((paired.q1 - 1) * 100), _fmt_percent((paired.q3 - 1) * 100)
+        medians = _fmt_percent((found.of_medians - 1) * 100)
+    else:
+        low, high, medians = f"{paired.q1:.2f}", f"{paired.q3:.2f}", f"{found.of_medians:.2f}"
+    return f"IQR {low} to {high}, ratio of medians {medians}"
+
+
+def _verdicts(results: Results, section: str, scenario: Scenario) -> list[str]:
+    """Ours against the floor, asyncio.Queue and the baseline, one plain line each."""
+    lines: list[str] = []
+    floor = results.compare(section, scenario.key, FLOOR)
+    views = results.compare(section, scenario.key, FLOOR, VIEWS)
+    if floor is not None and views is not None:
+        lines.append(
+            f"ours / floor ({FLOOR_CLASSES[scenario.floor]}) = {floor.ratio:.2f}: ours takes "
+            f"{floor.ratio:.2f} times the floor's ns/item ({_spread_note(floor)}; "
+            f"views {views.ratio:.2f})"
+        )
+    queue = results.compare(section, scenario.key, QUEUE)
+    views = results.compare(section, scenario.key, QUEUE, VIEWS)
+    if queue is not None and views is not None:
+        lines.append(
+            f"ours / asyncio.Queue = {queue.ratio:.2f}: asyncio.Queue takes "
+            f"{1 / queue.ratio:.2f} times ours' ns/item ({_spread_note(queue)}; "
+            f"views {views.ratio:.2f})"
+        )
+    label = results.baseline_label()
+    base = results.compare(section, scenario.key, BASELINE)
+    views = results.compare(section, scenario.key, BASELINE, VIEWS)
+    if label is not None and base is not None and views is not None:
+        lines.append(
+            f"ours vs {label} (before -> after): {_fmt_percent(base.percent)} ns/item, "
+            f"{'slower' if base.percent > 0 else 'faster'} "
+            f"({_spread_note(base, percent=True)}; views {_fmt_percent(views.percent)})"
+        )
+    for impl, reason in results.skipped_in(section, scenario.key):
+        lines.append(f"skipped: {impl.label}: {reason}")
+    return lines
+
+
+_SUMMARY_HEADER = ("scenario", "loop", "ours ns/item", "ours / Queue", "ours / floor")
+
+
+def _summary_rows(results: Results) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Per scenario and loop: our ns/item and how it stands against Queue, floor and baseline."""
+    label = results.baseline_label()
+    short = None if label is None else label.removeprefix("aiochannel at ")
+    header = _SUMMARY_HEADER + ((f"ours vs {short}",) if short is not None else ())
+    rows: list[tuple[str, ...]] = []
+    for scenario in results.scenarios:
+        for section in results.sections():
+            ours = results.ns(section, scenario.key, METHODS).median
+            row = [scenario.key, section, _fmt_ns(ours)]
+            for reference in (QUEUE, FLOOR):
+                found = results.compare(section, scenario.key, reference)
+                row.append("-" if found is None else f"{found.ratio:.2f}")
+            if label is not None:
+                found = results.compare(section, scenario.key, BASELINE)
+                row.append("-" if found is None else _fmt_percent(found.percent))
+            rows.append(tuple(row))
+    return header, rows
+
+
 def _explain(results: Results) -> list[str]:
     meta = results.meta
-    return [
+    counts = sorted(set(results.repetitions.values()))
+    repetitions = " or ".join(str(count) for count in counts) or str(meta["repetitions"])
+    lines = [
         f"load average (1/5/15 min) at start {meta.get('load_average_at_start')}, at end "
         f"{meta.get('load_average_at_end')} (more than the core count means other work ran "
         "alongside and inflated the absolute figures; ratios are from side-by-side runs).",
-        f"ns/item: median over {results.meta['repetitions']} repetitions; IQR and min-max "
-        "over the same repetitions; Mitem/s = 1000 / median ns/item.",
+        f"ns/item: median over the scenario's repetitions ({repetitions}); IQR and min-max "
+        "over the same repetitions; Mitem/s = 1000 / median ns/item. In the cancellation "
+        "scenarios an item is one waiting getter, cancelled.",
         "x methods / x views: the row's median ns/item divided by aiochannel's (Channel methods "
         "/ sender+receiver views), same run: above 1 means aiochannel is that many times faster.",
+        "ours / floor: aiochannel's ns/item divided by the floor's (the cheapest hand-off that "
+        "keeps the same guarantees, benchmarks/_floor.py) in the same repetition, median over "
+        "the repetitions: how many times the floor's cost ours takes. ours / asyncio.Queue "
+        "likewise (below 1: ours is faster). The per-repetition ratio varies much less than "
+        "the medians on a noisy machine; the IQR and the ratio of medians are given beside it.",
     ]
+    label = results.baseline_label()
+    if label is not None:
+        lines.append(
+            f"ours vs {label}: the change in ns/item from that revision (before) to this one "
+            "(after), from the same per-repetition ratios (median): positive means ours got "
+            "slower."
+        )
+    return lines
+
+
+def _table(rows: Sequence[tuple[str, ...]], numeric_from: int = 1) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines: list[str] = []
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:numeric_from], widths, strict=False)]
+        cells += [
+            cell.rjust(width)
+            for cell, width in zip(row[numeric_from:], widths[numeric_from:], strict=True)
+        ]
+        lines.append("  " + "  ".join(cells))
+    return lines
 
 
 def render_terminal(results: Results) -> str:
@@ -223,15 +455,12 @@ def render_terminal(results: Results) -> str:
     for section in results.sections():
         lines += ["", f"== {_SECTION_TITLES.get(section, section)} =="]
         for scenario in results.scenarios:
-            rows = [_HEADER, *_rows(results, section, scenario)]
-            widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
-            lines.append(f"-- {scenario.title} ({results.items[scenario.key]:,} items)")
-            for row in rows:
-                cells = [row[0].ljust(widths[0])]
-                cells += [
-                    cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
-                ]
-                lines.append("  " + "  ".join(cells))
+            lines.append(f"-- {_heading(results, scenario)}")
+            lines += _table([_HEADER, *_rows(results, section, scenario)])
+            lines += [f"  => {line}" for line in _verdicts(results, section, scenario)]
+    header, rows = _summary_rows(results)
+    lines += ["", "== summary: aiochannel (Channel methods) against the references =="]
+    lines += _table([header, *rows], numeric_from=2)
     lines += ["", "== idle memory per channel (tracemalloc) =="]
     width = max(len(label) for label in results.memory_labels.values())
     for key, size in results.memory.items():
@@ -249,13 +478,28 @@ def render_markdown(results: Results) -> str:
         "",
         *[f"- {line}" for line in _explain(results)],
     ]
+    header, rows = _summary_rows(results)
+    lines += ["", "## Summary: aiochannel (Channel methods) against the references", ""]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|---|---|" + "---:|" * (len(header) - 2))
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     for section in results.sections():
         lines += ["", f"## {_SECTION_TITLES.get(section, section)}", ""]
         lines.append("| scenario | " + " | ".join(_HEADER) + " |")
         lines.append("|---|" + "---|" * len(_HEADER))
+        notes: list[str] = []
         for scenario in results.scenarios:
             for row in _rows(results, section, scenario):
                 lines.append(f"| {scenario.title} | " + " | ".join(row) + " |")
+            for impl, reason in results.skipped_in(section, scenario.key):
+                blank = " | ".join([""] * (len(_HEADER) - 2))
+                lines.append(f"| {scenario.title} | {impl.label} | skipped: {reason} | {blank} |")
+            notes += [
+                f"- {scenario.title}: {line}"
+                for line in _verdicts(results, section, scenario)
+                if not line.startswith("skipped: ")
+            ]
+        lines += ["", *notes]
     lines += [
         "",
         "## idle memory per channel (tracemalloc)",

@@ -2,10 +2,12 @@
 
 Within each repetition, for each scenario, every (implementation, loop) pair runs once, in an
 order shuffled afresh (seeded), so that no implementation always runs first, last, or right after
-a given other one. aiochannel 1.4.1 runs in a worker process (see ``benchmarks._legacy``), called
-in the same interleaved order. Each run uses a fresh event loop, with the garbage collector
-collected before and disabled during it. After a warm-up pass (which also checks every workload),
-the repetitions are the samples: medians, quartiles and extremes are over them.
+a given other one. aiochannel 1.4.1 and the ``--baseline`` revision of ours each run in a worker
+process (see ``benchmarks._worker``), called in the same interleaved order. Each run uses a fresh
+event loop, with the garbage collector collected before and disabled during it. After a warm-up
+pass (which also checks every workload), the repetitions are the samples: medians, quartiles and
+extremes are over them. A scenario with ``max_repetitions`` (the cancellation scenarios) takes
+part in that many of the first repetitions only.
 
 ``python -m benchmarks --help`` lists the options; ``make bench`` runs the full set.
 """
@@ -28,12 +30,19 @@ from pathlib import Path
 
 from aiochannel import Channel
 
+from ._baseline import BASELINE_DIR, Baseline, BaselineError, prepare
 from ._chart import write_chart
-from ._legacy import LEGACY_DIR, ROOT, LegacyWorker, installed_requirement
+from ._floor import MpmcFloor, SpscFloor
+from ._legacy import LEGACY_DIR, installed_requirement
 from ._memory import idle_bytes
 from ._peers import anyio_pair, run_anyio, run_trio, trio_pair
 from ._report import (
+    BARE,
+    BASELINE,
+    FLOOR,
+    FLOOR_CLASSES,
     METHODS,
+    QUEUE,
     VIEWS,
     Impl,
     Results,
@@ -41,14 +50,15 @@ from ._report import (
     render_terminal,
     write_json,
 )
+from ._worker import ROOT, PackageWorker
 from ._workloads import (
     LOOPS,
     SCENARIOS,
     Ends,
     LoopName,
     Scenario,
+    bare_workload,
     channel_workload,
-    floor_workload,
     queue_workload,
     run_on_loop,
 )
@@ -57,15 +67,33 @@ __all__ = ["main"]
 
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 
+#: Every implementation but the baseline, whose label names its revision (``_baseline_impl``).
 IMPLS = (
     Impl(METHODS, "aiochannel (Channel methods)", "#1f77b4"),
     Impl(VIEWS, "aiochannel (sender/receiver views)", "#6baed6"),
-    Impl("queue", "asyncio.Queue", "#ff7f0e"),
+    Impl(QUEUE, "asyncio.Queue", "#ff7f0e"),
     Impl("legacy", "aiochannel 1.4.1", "#9467bd"),
     Impl("anyio", "anyio memory object stream", "#2ca02c"),
     Impl("trio", "trio memory channel (trio loop)", "#d62728"),
-    Impl("floor", "floor (no-op await per put/get)", "#7f7f7f"),
+    Impl(FLOOR, "floor (guarantee-preserving hand-off)", "#525252"),
+    Impl(BARE, "bare deque (no-op await per put/get)", "#bdbdbd"),
 )
+BASELINE_COLOR = "#17becf"
+#: Where the baseline goes among the rows: right after our own two.
+BASELINE_POSITION = 2
+
+
+def _baseline_impl(baseline: Baseline) -> Impl:
+    return Impl(BASELINE, baseline.label, BASELINE_COLOR)
+
+
+def _skip_reason(impl: str, scenario: Scenario) -> str | None:
+    """Why ``impl`` is not measured in ``scenario``, or None if it is."""
+    if scenario.cancel and impl in ("anyio", "trio"):
+        return "not measured in the cancellation scenarios (asyncio-shaped channels only)"
+    if scenario.cancel and impl == BARE:
+        return "cannot wait, so it has no waiting getters to cancel"
+    return None
 
 
 def _ours_methods(maxsize: int) -> Ends:
@@ -79,28 +107,40 @@ def _ours_views(maxsize: int) -> Ends:
     return tx, rx, tx.close
 
 
+def _spsc_floor(maxsize: int) -> Ends:
+    floor = SpscFloor(maxsize)
+    return floor, floor, floor.close
+
+
+def _mpmc_floor(maxsize: int) -> Ends:
+    floor = MpmcFloor(maxsize)
+    return floor, floor, floor.close
+
+
 class _Runner:
     """Runs one implementation on one scenario and returns nanoseconds."""
 
-    def __init__(self, legacy: LegacyWorker | None) -> None:
-        self.legacy = legacy
+    def __init__(self, workers: dict[str, PackageWorker]) -> None:
+        self.workers = workers
 
     def run(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> int:
         if impl == METHODS:
             return run_on_loop(loop, lambda: channel_workload(_ours_methods, scenario, n))
         if impl == VIEWS:
             return run_on_loop(loop, lambda: channel_workload(_ours_views, scenario, n))
-        if impl == "queue":
+        if impl == QUEUE:
             return run_on_loop(loop, lambda: queue_workload(scenario, n))
-        if impl == "floor":
-            return run_on_loop(loop, lambda: floor_workload(scenario, n))
+        if impl == FLOOR:
+            floor = _spsc_floor if scenario.floor == "spsc" else _mpmc_floor
+            return run_on_loop(loop, lambda: channel_workload(floor, scenario, n))
+        if impl == BARE:
+            return run_on_loop(loop, lambda: bare_workload(scenario, n))
         if impl == "anyio":
             return run_anyio(scenario, n, loop)
         if impl == "trio":
             return run_trio(scenario, n)
-        if impl == "legacy":
-            assert self.legacy is not None
-            return self.legacy.run(scenario.key, n, loop)
+        if impl in self.workers:
+            return self.workers[impl].run(scenario.key, n, loop)
         raise ValueError(f"unknown implementation {impl!r}")
 
 
@@ -147,7 +187,10 @@ def _git_revision() -> str:
 
 
 def _meta(
-    args: argparse.Namespace, legacy: LegacyWorker | None, argv: list[str]
+    args: argparse.Namespace,
+    legacy: PackageWorker | None,
+    baseline: tuple[Baseline, PackageWorker] | None,
+    argv: list[str],
 ) -> tuple[dict[str, object], str]:
     """The run's metadata for the results file, and the one-line summary of it."""
     import aiochannel
@@ -162,6 +205,7 @@ def _meta(
         "aiochannel": aiochannel.__version__,
         "aiochannel_revision": _git_revision(),
         "aiochannel_legacy": legacy.version if legacy is not None else None,
+        "aiochannel_baseline": baseline[1].version if baseline is not None else None,
         "anyio": _version("anyio"),
         "trio": _version("trio"),
         "uvloop": _version("uvloop"),
@@ -177,15 +221,32 @@ def _meta(
         "seed": args.seed,
         "memory_channels": args.memory_channels,
         "load_average_at_start": _load_average(),
+        "baseline": None
+        if baseline is None
+        else {
+            "requested": baseline[0].requested,
+            "revision": baseline[0].revision,
+            "short": baseline[0].short,
+            "label": baseline[0].label,
+            "version": baseline[1].version,
+            "imported_from": baseline[1].location,
+        },
+        "floors": {key: f"benchmarks._floor.{name}" for key, name in FLOOR_CLASSES.items()},
         "method": (
             "interleaved: per repetition and scenario, every (implementation, loop) pair once "
             "in a freshly shuffled order; fresh event loop per run; gc collected before and "
-            "disabled during each run; one warm-up pass first"
+            "disabled during each run; one warm-up pass first; the cancellation scenarios take "
+            "part in their first max_repetitions repetitions only"
         ),
     }
+    before = (
+        f"baseline {baseline[0].label} ({baseline[0].requested})"
+        if baseline is not None
+        else "no baseline"
+    )
     line = (
         f"{machine['cpu']}, {machine['cores']} cores; {python}; "
-        f"aiochannel {versions['aiochannel']} ({versions['aiochannel_revision']}), "
+        f"aiochannel {versions['aiochannel']} ({versions['aiochannel_revision']}), {before}, "
         f"aiochannel {versions['aiochannel_legacy'] or '1.x: not measured'}, "
         f"anyio {versions['anyio']}, trio {versions['trio']}, uvloop {versions['uvloop']}"
     )
@@ -196,7 +257,7 @@ def _meta(
 
 
 def _measure_memory(
-    count: int, legacy: LegacyWorker | None
+    count: int, legacy: PackageWorker | None, baseline: tuple[Baseline, PackageWorker] | None
 ) -> tuple[dict[str, float], dict[str, str]]:
     import trio
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
@@ -244,7 +305,10 @@ def _measure_memory(
         for key, label, make in makers:
             sizes[key] = idle_bytes(make, count, close)
             labels[key] = label
-            if key == "queue" and legacy is not None:
+            if key == METHODS and baseline is not None:
+                sizes[BASELINE] = baseline[1].idle_bytes(count)
+                labels[BASELINE] = f"{baseline[0].label} Channel (no views made)"
+            if key == QUEUE and legacy is not None:
                 sizes["legacy"] = legacy.idle_bytes(count)
                 labels["legacy"] = f"aiochannel {legacy.version} Channel"
 
@@ -270,7 +334,9 @@ def _items(scenario: Scenario, args: argparse.Namespace) -> int:
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmark aiochannel against asyncio.Queue, aiochannel 1.4.1, anyio, trio.",
+        description="Benchmark aiochannel against asyncio.Queue, aiochannel 1.4.1, anyio, trio, "
+        "the floor (the cheapest hand-off with the same guarantees) and a bare deque; with "
+        "--baseline, against an earlier revision of itself too.",
     )
     parser.add_argument("--repetitions", type=int, default=12, help="samples per figure")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every item count")
@@ -293,6 +359,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "'python -m benchmarks.legacy_install'), 'require' fails if not",
     )
     parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also measure src/aiochannel of this git revision (before/after from one run); it "
+        "is extracted with git archive into --baseline-dir/<full sha> unless already there",
+    )
+    parser.add_argument("--baseline-dir", type=Path, default=BASELINE_DIR)
+    parser.add_argument(
         "--scenario",
         action="append",
         choices=[scenario.key for scenario in SCENARIOS],
@@ -308,7 +381,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--peer",
         action="append",
         choices=[impl.key for impl in IMPLS if impl.key not in (METHODS, VIEWS)],
-        help="measure only this peer besides aiochannel (repeatable; default: all)",
+        help="measure only this peer besides aiochannel (repeatable; default: all; the "
+        "--baseline revision is measured whenever given)",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -317,6 +391,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     if args.repetitions < 1:
         parser.error("--repetitions must be at least 1")
     return args
+
+
+def _repetitions(scenario: Scenario, args: argparse.Namespace) -> int:
+    wanted: int = args.repetitions
+    return min(wanted, scenario.max_repetitions) if scenario.max_repetitions else wanted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,23 +416,53 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.legacy == "auto" and not use_legacy:
         print(f"note: aiochannel 1.x not measured (nothing installed in {legacy_dir})")
+    baseline_rev: Baseline | None = None
+    if args.baseline is not None:
+        try:
+            baseline_rev = prepare(args.baseline, args.baseline_dir)
+        except BaselineError as exc:
+            print(f"baseline: {exc}")
+            return 2
 
     with ExitStack() as stack:
-        legacy = stack.enter_context(LegacyWorker(legacy_dir)) if use_legacy else None
-        impl_keys = [
-            impl.key
+        legacy = (
+            stack.enter_context(PackageWorker(legacy_dir, "aiochannel 1.4.1"))
+            if use_legacy
+            else None
+        )
+        baseline = (
+            (
+                baseline_rev,
+                stack.enter_context(PackageWorker(baseline_rev.package_dir, baseline_rev.label)),
+            )
+            if baseline_rev is not None
+            else None
+        )
+        workers = {"legacy": legacy} if legacy is not None else {}
+        impls = [
+            impl
             for impl in IMPLS
             if impl.key in (METHODS, VIEWS)
             or (impl.key in peers and (impl.key != "legacy" or legacy is not None))
         ]
-        impls = [impl for impl in IMPLS if impl.key in impl_keys]
+        if baseline is not None:
+            workers[BASELINE] = baseline[1]
+            impls.insert(BASELINE_POSITION, _baseline_impl(baseline[0]))
+        impl_keys = [impl.key for impl in impls]
         loops: dict[str, dict[str, str]] = {}
         for name in section_names:
             loops[name] = {key: name for key in impl_keys if key != "trio" or name == "asyncio"}
             if "trio" in loops[name]:
                 loops[name]["trio"] = "trio"
         items = {scenario.key: _items(scenario, args) for scenario in scenarios}
-        meta, machine_line = _meta(args, legacy, argv)
+        repetitions = {scenario.key: _repetitions(scenario, args) for scenario in scenarios}
+        skipped: dict[str, dict[str, str]] = {}
+        for scenario in scenarios:
+            for key in impl_keys:
+                reason = _skip_reason(key, scenario)
+                if reason is not None:
+                    skipped.setdefault(scenario.key, {})[key] = reason
+        meta, machine_line = _meta(args, legacy, baseline, argv)
         results = Results(
             meta=meta,
             machine_line=machine_line,
@@ -361,16 +470,26 @@ def main(argv: list[str] | None = None) -> int:
             items=items,
             impls=impls,
             loops=loops,
+            repetitions=repetitions,
+            skipped=skipped,
         )
-        runner = _Runner(legacy)
-        jobs = [(section, key) for section in loops for key in loops[section]]
+        runner = _Runner(workers)
+        jobs = {
+            scenario.key: [
+                (section, key)
+                for section in loops
+                for key in loops[section]
+                if key not in skipped.get(scenario.key, {})
+            ]
+            for scenario in scenarios
+        }
         rng = random.Random(args.seed)
 
         if not args.quick:
             print("warm-up ...", file=sys.stderr, flush=True)
             for scenario in scenarios:
                 n = max(scenario.unit, items[scenario.key] // 10 // scenario.unit * scenario.unit)
-                for section, key in jobs:
+                for section, key in jobs[scenario.key]:
                     runner.run(key, scenario, n, _loop(section))
         for repetition in range(args.repetitions):
             print(
@@ -380,13 +499,17 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             for scenario in scenarios:
-                order = list(jobs)
+                order = list(jobs[scenario.key])
                 rng.shuffle(order)
+                if repetition >= repetitions[scenario.key]:
+                    continue
                 n = items[scenario.key]
                 for section, key in order:
                     ns = runner.run(key, scenario, n, _loop(section))
                     results.add(section, scenario.key, key, ns / n)
-        results.memory, results.memory_labels = _measure_memory(args.memory_channels, legacy)
+        results.memory, results.memory_labels = _measure_memory(
+            args.memory_channels, legacy, baseline
+        )
         meta["load_average_at_end"] = _load_average()
 
     write_json(results, out / "results.json")

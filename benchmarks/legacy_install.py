@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from ._legacy import LEGACY_DIR, REQUIREMENT_FILE, ROOT, installed_requirement
+from ._legacy import LEGACY_DIR, REQUIREMENT_FILE, installed_requirement
+from ._worker import ROOT
 
 __all__ = ["main", "pinned_requirement"]
 

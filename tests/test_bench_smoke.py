@@ -1,7 +1,9 @@
 """A smoke run of the benchmark harness (``python -m benchmarks --quick``).
 
 It checks that the harness runs and that its output is well formed: every scenario and
-implementation present, positive figures, consistent statistics, a PNG chart. It does not check
+implementation present (the baseline revision too: the smoke run passes ``--baseline HEAD``),
+the explicit skips of the cancellation scenarios, positive figures, consistent statistics, the
+comparisons against the floor, asyncio.Queue and the baseline, a PNG chart. It does not check
 timings. It needs the ``bench`` extra (anyio, trio, matplotlib), so it skips where only the
 ``test`` extra is installed; and it never touches the network: aiochannel 1.4.1 is measured only
 if ``benchmarks/.legacy`` already holds it (``make bench`` installs it).
@@ -34,12 +36,46 @@ SCENARIOS = {
     "ping_pong": "1 producer -> 1 consumer, maxsize 1 (ping-pong)",
     "mpmc_4x4": "4 producers x 4 consumers, maxsize 64",
     "burst_nowait": "bursts of 1000 put_nowait, then 1000 get_nowait",
+    "cancel_random": "20,000 waiting getters cancelled, random order (ns per cancelled waiter)",
+    "cancel_oldest": "20,000 waiting getters cancelled, oldest first (ns per cancelled waiter)",
+}
+CANCEL_SCENARIOS = {"cancel_random", "cancel_oldest"}
+FLOOR_VARIANTS = {
+    key: "MpmcFloor" if key == "mpmc_4x4" or key in CANCEL_SCENARIOS else "SpscFloor"
+    for key in SCENARIOS
 }
 WITH_LEGACY: set[str] = {"legacy"} if LEGACY else set()
-ON_ASYNCIO: set[str] = {"ours", "ours_views", "queue", "anyio", "trio", "floor"} | WITH_LEGACY
+ON_ASYNCIO: set[str] = {
+    "ours",
+    "ours_views",
+    "baseline",
+    "queue",
+    "anyio",
+    "trio",
+    "floor",
+    "bare",
+} | WITH_LEGACY
 ON_UVLOOP: set[str] = ON_ASYNCIO - {"trio"}
-MEMORY: set[str] = {"ours", "ours_views", "queue", "anyio", "trio"} | WITH_LEGACY
+#: Not measured in the cancellation scenarios, and said so.
+SKIPPED_IN_CANCEL = {"anyio", "trio", "bare"}
+MEMORY: set[str] = {"ours", "ours_views", "baseline", "queue", "anyio", "trio"} | WITH_LEGACY
 SPREAD_KEYS = {"median", "q1", "q3", "min", "max"}
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+HEAD = _git("rev-parse", "HEAD")
+HEAD_SHORT = _git("rev-parse", "--short", "HEAD")
+if HEAD is None or HEAD_SHORT is None:
+    pytest.skip("the smoke run measures --baseline HEAD: needs git", allow_module_level=True)
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -56,8 +92,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("bench")
-    done = _run("--quick", "--out", str(out))
+    baselines = tmp_path_factory.mktemp("baselines")
+    done = _run(
+        "--quick", "--out", str(out), "--baseline", "HEAD", "--baseline-dir", str(baselines)
+    )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert (baselines / str(HEAD) / "aiochannel" / "__init__.py").is_file()
     return out, done.stdout
 
 
@@ -85,7 +125,7 @@ def _spread(value: object) -> dict[str, float]:
 def test_results_json(smoke: tuple[Path, str]) -> None:
     out, _ = smoke
     doc = _obj(json.loads((out / "results.json").read_text(encoding="utf-8")))
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
 
     meta = _obj(doc["meta"])
     assert meta["repetitions"] == 1
@@ -108,10 +148,28 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
         assert versions["aiochannel_legacy"] == pinned
     else:
         assert versions["aiochannel_legacy"] is None
+    assert versions["aiochannel_baseline"] == aiochannel.__version__
+    baseline = _obj(meta["baseline"])
+    assert baseline["requested"] == "HEAD"
+    assert baseline["revision"] == HEAD
+    assert baseline["short"] == HEAD_SHORT
+    assert baseline["label"] == f"aiochannel at {HEAD_SHORT}"
+    assert isinstance(baseline["imported_from"], str)
+    assert f"{HEAD}/aiochannel/" in baseline["imported_from"]
+    assert _obj(doc["implementations"])["baseline"] == f"aiochannel at {HEAD_SHORT}"
 
     scenarios = doc["scenarios"]
     assert isinstance(scenarios, list)
     assert [_obj(s)["key"] for s in cast("list[object]", scenarios)] == list(SCENARIOS)
+    for value in cast("list[object]", scenarios):
+        scenario = _obj(value)
+        key = scenario["key"]
+        assert isinstance(key, str)
+        assert scenario["floor_variant"] == FLOOR_VARIANTS[key]
+        assert scenario["repetitions"] == 1
+        assert scenario["cancel"] == (
+            key.removeprefix("cancel_") if key in CANCEL_SCENARIOS else None
+        )
 
     sections = _obj(doc["sections"])
     assert list(sections) == ["asyncio", "uvloop"]
@@ -124,8 +182,17 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
             items = scenario["items"]
             assert isinstance(items, int)
             assert items > 0
+            assert scenario["floor_variant"] == FLOOR_VARIANTS[key]
             results = _obj(scenario["results"])
-            assert set(results) == expected, (section, key)
+            skipped = _obj(scenario["skipped"])
+            if key in CANCEL_SCENARIOS:
+                assert set(results) == expected - SKIPPED_IN_CANCEL, (section, key)
+                assert set(skipped) == expected & SKIPPED_IN_CANCEL, (section, key)
+                for reason in skipped.values():
+                    assert isinstance(_obj(reason)["reason"], str)
+            else:
+                assert set(results) == expected, (section, key)
+                assert skipped == {}
             for impl, value in results.items():
                 cell = _obj(value)
                 assert cell["loop"] == ("trio" if impl == "trio" else section)
@@ -141,6 +208,21 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
                 _positive(cell["ratio_to_views"])
             assert _obj(results["ours"])["ratio_to_methods"] == 1.0
             assert _obj(results["ours_views"])["ratio_to_views"] == 1.0
+            against = _obj(scenario["ours_against"])
+            assert set(against) == {"ours", "ours_views"}
+            for ours in ("ours", "ours_views"):
+                versus = _obj(against[ours])
+                references = {"queue", "floor", "baseline"}
+                if key not in CANCEL_SCENARIOS:
+                    references.add("bare")
+                assert set(versus) == references
+                for reference in references:
+                    comparison = _obj(versus[reference])
+                    ratio = _positive(comparison["ours_over_reference"])
+                    _positive(comparison["ratio_of_medians"])
+                    assert _spread(comparison["paired_ours_over_reference"])["median"] == ratio
+                    percent = comparison["percent_change_in_ns_per_item"]
+                    assert percent == pytest.approx((ratio - 1) * 100)
 
     memory = _obj(doc["idle_memory_bytes_per_channel"])
     assert set(memory) == MEMORY
@@ -157,12 +239,35 @@ def test_markdown_and_terminal_tables(smoke: tuple[Path, str]) -> None:
     assert "## default asyncio event loop" in markdown
     assert "## uvloop" in markdown
     assert "## idle memory per channel (tracemalloc)" in markdown
-    for title in SCENARIOS.values():
+    baseline = f"aiochannel at {HEAD_SHORT}"
+    for key, title in SCENARIOS.items():
         assert f"| {title} | aiochannel (Channel methods) |" in markdown
         assert f"| {title} | asyncio.Queue |" in markdown
+        assert f"| {title} | {baseline} |" in markdown
+        assert f"| {title} | floor (guarantee-preserving hand-off) |" in markdown
         assert f"-- {title} (" in stdout
+        if key in CANCEL_SCENARIOS:
+            assert f"| {title} | anyio memory object stream | skipped: " in markdown
+            assert f"| {title} | bare deque (no-op await per put/get) | skipped: " in markdown
+        else:
+            assert f"| {title} | bare deque (no-op await per put/get) |" in markdown
+        for section in ("asyncio", "uvloop"):
+            assert f"| {key} | {section} |" in markdown
+    for text in (markdown, stdout):
+        assert "ours / floor (SpscFloor) = " in text
+        assert "ours / floor (MpmcFloor) = " in text
+        assert "ours / asyncio.Queue = " in text
+        assert f"ours vs {baseline} (before -> after): " in text
+    assert stdout.count("skipped: anyio memory object stream: ") == 4  # 2 scenarios x 2 loops
+    assert stdout.count("skipped: trio memory channel (trio loop): ") == 2  # default loop only
     assert ("aiochannel 1.4.1" in markdown) is LEGACY
     assert "== uvloop ==" in stdout
+    assert "== summary: aiochannel (Channel methods) against the references ==" in stdout
+    assert "## Summary: aiochannel (Channel methods) against the references" in markdown
+    assert (
+        f"| scenario | loop | ours ns/item | ours / Queue | ours / floor | ours vs {HEAD_SHORT} |"
+        in markdown
+    )
     assert "== idle memory per channel (tracemalloc) ==" in stdout
 
 
@@ -184,3 +289,31 @@ def test_require_legacy_without_it_fails(tmp_path: Path) -> None:
     assert done.stdout.strip() == (
         f"no aiochannel 1.x in {tmp_path / 'none'}: run python -m benchmarks.legacy_install"
     )
+
+
+def test_a_bad_baseline_fails_before_measuring(tmp_path: Path) -> None:
+    done = _run("--quick", "--baseline", "no-such-revision", "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stdout.strip() == (
+        f"baseline: --baseline no-such-revision: not a git revision of {ROOT}"
+    )
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_a_baseline_is_extracted_once(tmp_path: Path) -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks._baseline import Baseline, prepare
+
+    first = prepare("HEAD", tmp_path)
+    assert first == Baseline("HEAD", str(HEAD), str(HEAD_SHORT), tmp_path / str(HEAD))
+    assert first.label == f"aiochannel at {HEAD_SHORT}"
+    init = first.package_dir / "aiochannel" / "__init__.py"
+    assert init.read_text(encoding="utf-8").strip() == _git(
+        "show", "HEAD:src/aiochannel/__init__.py"
+    )
+    stamp = init.stat().st_mtime_ns
+    again = prepare(str(HEAD_SHORT), tmp_path)  # the same commit, named otherwise
+    assert again == Baseline(str(HEAD_SHORT), str(HEAD), str(HEAD_SHORT), first.package_dir)
+    assert init.stat().st_mtime_ns == stamp  # not extracted again
+    assert [path.name for path in tmp_path.iterdir()] == [str(HEAD)]  # no partial copy left

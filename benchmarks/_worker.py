@@ -1,0 +1,216 @@
+"""An aiochannel package in a directory, measured in a worker process of its own.
+
+aiochannel 1.4.1 (the previous major version, installed by ``benchmarks.legacy_install`` into
+``benchmarks/.legacy``) and a baseline revision of ours (extracted by ``benchmarks._baseline`` into
+``benchmarks/.baseline/<sha>``) have the same import name as this project. So each is measured in a
+worker process, ``python -m benchmarks._worker DIR``, that puts ``DIR`` first on ``sys.path``
+before importing ``aiochannel`` from it. The parent talks to the worker through JSON lines on its
+stdin and stdout, so the worker's runs interleave with the others.
+
+The worker runs the same workloads as the harness (``benchmarks._workloads``) with the package's
+``Channel`` methods. It makes every channel inside the running loop: 1.4.1 calls
+``get_event_loop()`` in ``Channel.__init__``, and for 2.x it does no harm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, cast
+
+from typing_extensions import Self
+
+from ._memory import idle_bytes
+from ._workloads import (
+    Ends,
+    LoopName,
+    Receiver,
+    Sender,
+    channel_workload,
+    run_on_loop,
+    scenario_by_key,
+)
+
+__all__ = ["ROOT", "PackageWorker"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- parent side --------------------------------------------------------------------------------
+
+
+class PackageWorker:
+    """The worker process for the aiochannel package in ``package_dir``, seen from the harness.
+
+    ``name`` says which package it is in error messages ("aiochannel 1.4.1").
+    """
+
+    def __init__(self, package_dir: Path, name: str) -> None:
+        self.name = name
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks._worker", str(package_dir)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            hello = self._ask({"op": "hello"})
+            version = self._field(hello, "version")
+            location = self._field(hello, "file")
+            if not isinstance(version, str) or not isinstance(location, str):
+                raise RuntimeError(f"{name} worker: bad hello {hello!r}")
+        except BaseException:
+            self.close()
+            raise
+        self.version = version
+        self.location = location
+
+    def _field(self, reply: dict[str, object], key: str) -> object:
+        if key not in reply:
+            raise RuntimeError(f"{self.name} worker: no {key!r} in reply {reply!r}")
+        return reply[key]
+
+    def _ask(self, request: dict[str, object]) -> dict[str, object]:
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None
+        assert stdout is not None
+        stdin.write(json.dumps(request) + "\n")
+        stdin.flush()
+        line = stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.name} worker exited (code {self._proc.wait()})")
+        reply: object = json.loads(line)
+        if not isinstance(reply, dict):
+            raise RuntimeError(f"{self.name} worker: bad reply {line!r}")
+        fields = cast("dict[str, object]", reply)
+        if fields.get("ok") is not True:
+            raise RuntimeError(f"{self.name} worker failed: {fields.get('error')}")
+        return fields
+
+    def run(self, scenario: str, n: int, loop: LoopName) -> int:
+        """Nanoseconds the worker took for ``n`` items of ``scenario`` on ``loop``."""
+        reply = self._ask({"op": "run", "scenario": scenario, "n": n, "loop": loop})
+        ns = self._field(reply, "ns")
+        if not isinstance(ns, int) or ns <= 0:
+            raise RuntimeError(f"{self.name} worker: bad timing {ns!r}")
+        return ns
+
+    def idle_bytes(self, count: int) -> float:
+        """Idle bytes per ``Channel`` of the package, measured in the worker."""
+        size = self._field(self._ask({"op": "memory", "count": count}), "bytes")
+        if not isinstance(size, (int, float)):
+            raise RuntimeError(f"{self.name} worker: bad memory figure {size!r}")
+        return float(size)
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            stdin = self._proc.stdin
+            assert stdin is not None
+            try:
+                stdin.write(json.dumps({"op": "quit"}) + "\n")
+                stdin.close()
+            except BrokenPipeError:
+                pass
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# -- worker side --------------------------------------------------------------------------------
+
+
+class _PackageChannel(Sender, Receiver, Protocol):
+    """The part of a ``Channel`` (any aiochannel version) the workloads use."""
+
+    def close(self) -> None: ...
+
+
+def _import_package(package_dir: Path) -> tuple[Callable[[int], _PackageChannel], str, str]:
+    if "aiochannel" in sys.modules:
+        raise RuntimeError(f"aiochannel was imported before {package_dir} was on sys.path")
+    sys.path.insert(0, str(package_dir))
+    module = importlib.import_module("aiochannel")
+    location = str(Path(str(module.__file__)).resolve())
+    if not location.startswith(str(package_dir.resolve())):
+        raise RuntimeError(f"imported aiochannel from {location}, not from {package_dir}")
+    factory: Callable[[int], _PackageChannel] = module.Channel
+    version = str(module.__version__)
+    return factory, version, location
+
+
+def _worker(package_dir: Path) -> None:
+    factory, version, location = _import_package(package_dir)
+
+    def make(maxsize: int) -> Ends:
+        ch = factory(maxsize)
+        return ch, ch, ch.close
+
+    def memory(count: int) -> float:
+        async def measure() -> float:
+            return idle_bytes(lambda: (factory(0),), count)
+
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(measure())
+        finally:
+            loop.close()
+
+    def answer(request: dict[str, object]) -> dict[str, object]:
+        op = request.get("op")
+        if op == "hello":
+            return {"ok": True, "version": version, "file": location}
+        if op == "run":
+            scenario = scenario_by_key(str(request["scenario"]))
+            n = request["n"]
+            loop = request["loop"]
+            if not isinstance(n, int) or loop not in ("asyncio", "uvloop"):
+                raise ValueError(f"bad run request {request!r}")
+            loop_name: LoopName = "uvloop" if loop == "uvloop" else "asyncio"
+            ns = run_on_loop(loop_name, lambda: channel_workload(make, scenario, n))
+            return {"ok": True, "ns": ns}
+        if op == "memory":
+            count = request["count"]
+            if not isinstance(count, int):
+                raise ValueError(f"bad memory request {request!r}")
+            return {"ok": True, "bytes": memory(count)}
+        raise ValueError(f"unknown request {request!r}")
+
+    for line in sys.stdin:
+        request: object = json.loads(line)
+        if not isinstance(request, dict):
+            raise ValueError(f"bad request {line!r}")
+        fields = cast("dict[str, object]", request)
+        if fields.get("op") == "quit":
+            return
+        try:
+            reply = answer(fields)
+        except Exception as exc:  # report to the parent, which raises it
+            reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _worker(Path(sys.argv[1]))
