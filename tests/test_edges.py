@@ -614,13 +614,17 @@ async def test_a_wait_left_by_another_exception_leaves_its_line() -> None:
     """A wait can end by an exception thrown into its coroutine other than cancellation (its
     future is then still pending): it leaves the line at once and is never served."""
     ch: Channel[int] = Channel()
+    ahead = asyncio.ensure_future(ch.get())
+    await asyncio.sleep(0)
     coro = ch.get()
     waiting = coro.__await__()
-    waiting.send(None)  # runs up to the wait: the getter's future is queued
-    assert waiters(ch) == (1, 0, 0, 0, 0)
+    waiting.send(None)  # runs up to the wait: the getter's future is queued, behind another
+    assert waiters(ch) == (2, 0, 0, 0, 0)
     with pytest.raises(KeyboardInterrupt):
         waiting.throw(KeyboardInterrupt())
-    assert waiters(ch) == (0, 0, 0, 0, 0)
-    assert len(ch._s.getters or ()) == 0  # pyright: ignore[reportPrivateUsage]
-    ch.put_nowait(1)  # not promised to the departed getter
-    assert ch.get_nowait() == 1
+    assert waiters(ch) == (1, 0, 0, 0, 0)
+    assert len(ch._s.getters or ()) == 1  # pyright: ignore[reportPrivateUsage]
+    ch.put_nowait(1)  # to the getter ahead
+    ch.put_nowait(2)  # not promised to the departed getter
+    assert await ahead == 1
+    assert ch.get_nowait() == 2

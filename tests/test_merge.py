@@ -372,3 +372,26 @@ async def test_two_gets_see_the_same_input_close() -> None:
     b.put_nowait(2)
     got = await asyncio.wait_for(asyncio.gather(*gets), GUARD)
     assert sorted(got) == [1, 2]
+
+
+async def test_a_batch_ends_at_a_failed_input_which_the_next_get_reports() -> None:
+    boom = OSError("failed")
+    batches: list[list[int]] = []
+    causes: list[BaseException | None] = []
+    for _ in range(64):  # which input is chosen first is random: both orders come up
+        a: Channel[int] = Channel()
+        b: Channel[int] = Channel()
+        a.put_nowait(1)
+        b.close(boom)
+        merged = merge(a, b)
+        try:
+            batches.append(list(merged.get_nowait_many(5)))
+        except ChannelClosed as exc:
+            causes.append(exc.__cause__)
+            continue
+        with pytest.raises(ChannelClosed) as info:
+            merged.get_nowait()
+        assert info.value.__cause__ is boom
+    assert batches
+    assert all(batch == [1] for batch in batches)
+    assert all(cause is boom for cause in causes)

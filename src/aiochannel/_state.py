@@ -133,6 +133,9 @@ def _leave(waiters: Waiters | None, waiter: Waiter, left: int) -> int:
     """
     if waiters is None:
         return 0
+    if waiters and waiters[0] is waiter:  # the oldest leaves (timeouts mostly come in order)
+        waiters.popleft()
+        return left
     if not waiter.done():
         # Left by an exception other than cancellation, so its future is still pending and would
         # be served: take it out now (O(n), but only on this rare path).
