@@ -36,6 +36,8 @@ from aiochannel import (
     ChannelFull,
     ReceiveChannel,
     SendChannel,
+    merge,
+    select,
 )
 
 Item = tuple[int, int]  # (producer, sequence number)
@@ -504,3 +506,106 @@ async def run_handles(seed: int) -> None:
     assert (st.waiting_putters, st.waiting_getters) == (0, 0), st
     s = ch._s  # pyright: ignore[reportPrivateUsage]
     assert (s.reserved, s.granted) == (0, 0), waiters_left(ch)
+
+
+# -- select, merge and get_many racing everything -----------------------------------------------
+
+
+async def run_composition(seed: int, cancel_gets: bool = True) -> None:
+    """Producers put into several channels (every way, with cancellations) and close them;
+    consumers take with ``select`` over the channels, from a shared ``merge`` of them, with
+    ``get_many``, each wrapped in timeouts or cancelled tasks (``cancel_gets``), and some leave
+    early through a receive clone they hang up. The multiset received is exactly the multiset
+    whose put returned; with one consumer and no cancelled gets, each producer's items arrive
+    in order."""
+    rng = random.Random(f"{seed}/composition")
+    chans = [Channel[Item](rng.choice((0, 1, 2, 4))) for _ in range(rng.randint(2, 4))]
+    merged = merge(*chans)
+    record = Record()
+    consumers = 1 if not cancel_gets else rng.randint(1, 4)
+
+    async def produce(who: int, ch: Channel[Item]) -> None:
+        r = random.Random(f"{seed}/p{who}")
+        for seq in range(r.randint(5, 60)):
+            item = (who, seq)
+            how = r.choice(PUT_WAYS)
+            ok = True
+            if how == "put":
+                await ch.put(item)
+            elif how == "wait_for":
+                try:
+                    await asyncio.wait_for(ch.put(item), r.choice(TIMEOUTS))
+                except asyncio.TimeoutError:
+                    ok = False
+            elif how == "nowait":
+                try:
+                    ch.put_nowait(item)
+                except ChannelFull:
+                    ok = False
+                    await asyncio.sleep(0)
+            else:
+                ok, _ = await in_cancelled_task(partial(ch.put, item), r, record)
+            (record.sent if ok else record.refused).append(item)
+        ch.close()
+
+    async def one_batch(r: random.Random, live: list[ReceiveChannel[Item]]) -> list[Item]:
+        """Take some items, one of the ways; [] if the chosen end was closed and drained."""
+        how = r.random()
+        if how < 0.4:
+            sel = await select(*live)
+            if sel.closed:
+                live.remove(sel.channel)
+                return []
+            return [sel.item]
+        if how < 0.7:
+            return list(await merged.get_many(r.randint(1, 4)))
+        end = r.choice(live)
+        try:
+            return list(await end.get_many(r.randint(1, 4)))
+        except ChannelClosed:
+            live.remove(end)
+            return []
+
+    async def consume(who: int) -> None:
+        r = random.Random(f"{seed}/c{who}")
+        got = record.received[who] = []
+        live: list[ReceiveChannel[Item]] = [ch.receiver for ch in chans]
+        while live:
+            try:
+                if not cancel_gets or r.random() < 0.4:
+                    got.extend(await one_batch(r, live))
+                elif r.random() < 0.5:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        got.extend(await asyncio.wait_for(one_batch(r, live), r.choice(TIMEOUTS)))
+                else:
+                    ok, batch = await in_cancelled_task(partial(one_batch, r, live), r, record)
+                    if ok:
+                        assert batch is not None
+                        got.extend(batch)
+            except ChannelClosed:  # the merged end: every channel is closed and drained
+                return
+
+    producers = [asyncio.ensure_future(produce(p, ch)) for p, ch in enumerate(chans)]
+    tasks = [asyncio.ensure_future(consume(c)) for c in range(consumers)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*producers, *tasks), HANG_SECONDS)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"seed {seed}: hung; {[waiters_left(ch) for ch in chans]}") from None
+    assert all(task.done() for task in record.subtasks), "a cancelled operation never ended"
+    # Consumers end only once every channel is closed and drained (nothing promised either).
+    assert all(ch.qsize() == 0 for ch in chans), [list(ch) for ch in chans]
+    received = [item for got in record.received.values() for item in got]
+    sent, got = Counter(record.sent), Counter(received)
+    assert sent == got, (
+        f"seed {seed}: lost {sorted((sent - got).elements())}, "
+        f"extra {sorted((got - sent).elements())}"
+    )
+    if not cancel_gets:
+        for items in record.received.values():
+            last: dict[int, int] = {}
+            for p, q in items:
+                assert q > last.get(p, -1), f"seed {seed}: {(p, q)} after {(p, last[p])}"
+                last[p] = q
+    for ch in chans:
+        s = ch._s  # pyright: ignore[reportPrivateUsage]
+        assert (s.reserved, s.granted) == (0, 0), waiters_left(ch)

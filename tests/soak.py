@@ -26,7 +26,7 @@ import traceback
 import warnings
 
 import uvloop
-from _stress_support import Scenario, run_handles, run_scenario, run_stranded
+from _stress_support import Scenario, run_composition, run_handles, run_scenario, run_stranded
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 from test_model import LOOPS, AsyncioChannelMachine, UvloopChannelMachine, random_walk
@@ -46,6 +46,14 @@ def stress(seed: int, kind: str) -> None:
 
 def handles(seed: int, kind: str) -> None:
     main = run_handles(seed)
+    if kind == "asyncio":
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
+def composition(seed: int, kind: str) -> None:
+    main = run_composition(seed, cancel_gets=seed % 4 != 0)
     if kind == "asyncio":
         asyncio.run(main)
     else:
@@ -78,7 +86,13 @@ def soak(seconds: float) -> int:
     rounds = failures = 0
     while time.monotonic() < deadline:
         seed = system.randrange(2**32)
-        checks = [("stress", stress), ("handles", handles), ("stranded", stranded), ("walk", walk)]
+        checks = [
+            ("stress", stress),
+            ("handles", handles),
+            ("composition", composition),
+            ("stranded", stranded),
+            ("walk", walk),
+        ]
         for kind in LOOPS:
             for what, check in checks:
                 try:
@@ -111,6 +125,7 @@ def main() -> int:
     parser.add_argument("--replay-walk", type=int, metavar="SEED")
     parser.add_argument("--replay-handles", type=int, metavar="SEED")
     parser.add_argument("--replay-stranded", type=int, metavar="SEED")
+    parser.add_argument("--replay-composition", type=int, metavar="SEED")
     parser.add_argument("--loop", choices=list(LOOPS), default="asyncio")
     args = parser.parse_args()
     if args.replay_stress is not None:
@@ -122,6 +137,7 @@ def main() -> int:
         (args.replay_walk, walk),
         (args.replay_handles, handles),
         (args.replay_stranded, stranded),
+        (args.replay_composition, composition),
     ):
         if seed is not None:
             check(seed, args.loop)

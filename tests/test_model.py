@@ -45,6 +45,7 @@ from aiochannel import (
     ChannelStatistics,
     ReceiveChannel,
     SendChannel,
+    select,
 )
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
@@ -113,6 +114,22 @@ async def _next(rx: ReceiveChannel[int]) -> object:
         return "stop"
 
 
+async def _select(rx: ReceiveChannel[int]) -> object:
+    """A select over ``rx`` and a channel nobody uses: it waits in ``rx``'s line like a getter,
+    and reports a closed end rather than raising."""
+    sel = await select(rx, Channel[int]())
+    if sel.closed:
+        try:
+            _ = sel.item
+        except ChannelClosed as exc:
+            return ("closed", str(exc))
+    return ("item", sel.item)
+
+
+async def _many(rx: ReceiveChannel[int]) -> object:
+    return list(await rx.get_many(2))
+
+
 async def _join(rx: ReceiveChannel[int]) -> object:
     await rx.join()
     return None
@@ -143,7 +160,7 @@ def real_outcome(task: asyncio.Task[object]) -> str | None:
 
 # -- the reference model ---------------------------------------------------------------------------
 
-Kind = Literal["put", "get", "next", "join"]
+Kind = Literal["put", "get", "next", "join", "select", "many"]
 # The state of the future a waiting task awaits: "pending", "yes" (item promised, slot granted,
 # join done), "no" (channel closed, or the task's own handle) or "cancelled".
 Fut = Literal["pending", "yes", "no", "cancelled"]
@@ -383,6 +400,23 @@ class Model:
         """How ``async for`` ends on a closed and drained channel."""
         return self.closed_error() if self.error is not None else returned("stop")
 
+    def ended(self, kind: Kind, error: str, hung_up: bool = False) -> str:
+        """How a receiving task of ``kind`` ends that finds ``error`` (closed and drained, or
+        its handle hung up): get and get_many raise it, async for stops (or raises the error
+        the channel was closed with), a select reports it."""
+        if kind == "select":
+            return returned(("closed", error.removeprefix("raised ChannelClosed: ")))
+        if kind == "next":
+            return returned("stop") if hung_up else self.stop()
+        return error
+
+    def take_many(self, limit: int) -> list[int]:
+        n = min(limit, self.available())
+        taken = self.items[self.reserved : self.reserved + n]
+        del self.items[self.reserved : self.reserved + n]
+        self.settle()
+        return taken
+
     def start(self, task: MTask, tid: int) -> None:
         if task.must_cancel:  # cancelled before it ran: the coroutine never starts
             task.outcome = CANCELLED
@@ -403,12 +437,16 @@ class Model:
             else:
                 self.joiners.append(tid)
         elif not self.receivers[task.handle]:
-            hung_up = self.receive_error(task.handle)
-            task.outcome = hung_up if task.kind == "get" else returned("stop")
+            task.outcome = self.ended(task.kind, self.receive_error(task.handle), hung_up=True)
         elif self.available() > 0:
-            task.outcome = returned(self.take())
+            if task.kind == "many":
+                task.outcome = returned(self.take_many(2))
+            elif task.kind == "select":
+                task.outcome = returned(("item", self.take()))
+            else:
+                task.outcome = returned(self.take())
         elif self.closed and not self.reserved:
-            task.outcome = self.closed_error() if task.kind == "get" else self.stop()
+            task.outcome = self.ended(task.kind, self.closed_error())
         else:
             self.getters.append(tid)
 
@@ -419,7 +457,7 @@ class Model:
             if task.fut == "yes" and task.kind == "put":
                 self.granted -= 1
                 self.settle()
-            elif task.fut == "yes" and task.kind in ("get", "next"):
+            elif task.fut == "yes" and task.kind in ("get", "next", "select", "many"):
                 self.return_promise()
             task.outcome = CANCELLED
         elif task.kind == "join":
@@ -443,15 +481,17 @@ class Model:
         elif not self.receivers[task.handle]:  # its handle hung up while it waited
             if task.fut == "yes":
                 self.return_promise()
-            hung_up = self.receive_error(task.handle)
-            task.outcome = hung_up if task.kind == "get" else returned("stop")
+            task.outcome = self.ended(task.kind, self.receive_error(task.handle), hung_up=True)
         elif task.fut == "no":
-            task.outcome = self.closed_error() if task.kind == "get" else self.stop()
+            task.outcome = self.ended(task.kind, self.closed_error())
         else:
             self.reserved -= 1
             item = self.items.pop(0)
-            self.settle()
-            task.outcome = returned(item)
+            if task.kind == "many":
+                task.outcome = returned([item, *self.take_many(1)])
+            else:
+                self.settle()
+                task.outcome = returned(("item", item) if task.kind == "select" else item)
 
 
 # -- both sides together ---------------------------------------------------------------------------
@@ -554,6 +594,10 @@ class Harness:
             coro = _get(self.rx(h, view))
         elif kind == "next":
             coro = _next(self.rx(h, view))
+        elif kind == "select":
+            coro = _select(self.rx(h, view))
+        elif kind == "many":
+            coro = _many(self.rx(h, view))
         else:
             coro = _join(self.rx(h, view))
         self.tasks.append(self.loop.create_task(coro))
@@ -711,6 +755,14 @@ class ChannelMachine(RuleBasedStateMachine):
     def spawn_next(self, pick: int, view: bool) -> None:
         self.harness.spawn("next", pick, view)
 
+    @rule(pick=handles, view=st.booleans())
+    def spawn_select(self, pick: int, view: bool) -> None:
+        self.harness.spawn("select", pick, view)
+
+    @rule(pick=handles, view=st.booleans())
+    def spawn_many(self, pick: int, view: bool) -> None:
+        self.harness.spawn("many", pick, view)
+
     @rule()
     def spawn_join(self) -> None:
         self.harness.spawn("join", 0, False)
@@ -778,6 +830,8 @@ OPS: tuple[tuple[str, int], ...] = (
     ("spawn_put", 4),
     ("spawn_get", 4),
     ("spawn_next", 1),
+    ("spawn_select", 2),
+    ("spawn_many", 2),
     ("spawn_join", 1),
     ("cancel", 4),
     ("step", 8),
@@ -809,6 +863,10 @@ def apply(h: Harness, op: str, arg: int) -> None:
             h.spawn("put" if op == "spawn_put" else "get", pick, view)
     elif op == "spawn_next":
         h.spawn("next", pick, view)
+    elif op == "spawn_select":
+        h.spawn("select", pick, view)
+    elif op == "spawn_many":
+        h.spawn("many", pick, view)
     elif op == "spawn_join":
         h.spawn("join", pick, view)
     elif op == "cancel":

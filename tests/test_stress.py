@@ -10,7 +10,13 @@ import asyncio
 
 import pytest
 import uvloop
-from _stress_support import Scenario, run_handles, run_scenario, run_stranded
+from _stress_support import (
+    Scenario,
+    run_composition,
+    run_handles,
+    run_scenario,
+    run_stranded,
+)
 
 CASES = [
     # maxsize 0 (unbounded), 1 and small values; one consumer (order checked whatever happens),
@@ -54,3 +60,10 @@ def test_loop_closed_during_traffic(seed: int, maxsize: int, first: str, second:
 async def test_handles_closed_and_hung_up_during_traffic(seed: int) -> None:
     """Issue 15: per-handle close and hang-up race with puts, gets and cancellations."""
     await run_handles(seed)
+
+
+@pytest.mark.parametrize("cancel_gets", [True, False])
+@pytest.mark.parametrize("seed", range(25))
+async def test_select_merge_and_get_many_racing_everything(seed: int, cancel_gets: bool) -> None:
+    """Issue 16: exactly once through select, merge and get_many, whatever is cancelled."""
+    await run_composition(seed, cancel_gets)
