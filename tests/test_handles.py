@@ -507,6 +507,7 @@ def test_statistics_is_frozen_and_slotted() -> None:
         "waiting_putters",
         "waiting_getters",
         "closed",
+        "dropped",  # issue 17
     )
 
 

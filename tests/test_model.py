@@ -47,6 +47,7 @@ from aiochannel import (
     SendChannel,
     select,
 )
+from aiochannel._state import Overflow
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 
@@ -188,8 +189,10 @@ class Model:
     ``reserved`` are promised to woken getters, and ``granted`` slots promised to woken putters;
     send and receive handles, open or not (0 is the channel's own)."""
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, overflow: Overflow = "wait") -> None:
         self.maxsize = maxsize
+        self.overflow = overflow
+        self.dropped = 0
         self.closed = False
         self.error: str | None = None  # repr of the error the channel was closed with
         self.hung_up = False
@@ -266,15 +269,26 @@ class Model:
 
     # operations called from outside the loop
 
+    def offer(self, item: int) -> bool:
+        """Add ``item`` if there is room, or drop one with a lossy policy; False to wait."""
+        if self.room() <= 0:
+            if self.overflow == "wait":
+                return False
+            self.dropped += 1
+            if self.overflow == "drop_newest":
+                return True
+            del self.items[self.reserved]  # the oldest available item
+        self.items.append(item)
+        self.settle()
+        return True
+
     def put_nowait(self, item: int, h: int) -> str:
         if not self.senders[h]:
             return self.send_error(h)
         if self.closed:
             return self.closed_error()
-        if self.room() <= 0:
+        if not self.offer(item):
             return raised(ChannelFull(f"channel is full (maxsize={self.maxsize})"))
-        self.items.append(item)
-        self.settle()
         return returned(None)
 
     def take(self) -> int:
@@ -425,9 +439,7 @@ class Model:
                 task.outcome = self.send_error(task.handle)
             elif self.closed:
                 task.outcome = self.closed_error()
-            elif self.room() > 0:
-                self.items.append(task.item)
-                self.settle()
+            elif self.offer(task.item):
                 task.outcome = returned(None)
             else:
                 self.putters.append(tid)
@@ -501,12 +513,14 @@ class Harness:
     """A real channel on a hand-stepped loop, and the model; every operation is applied to both
     and ``check`` compares everything observable."""
 
-    def __init__(self, loop_factory: LoopFactory, maxsize: int) -> None:
+    def __init__(
+        self, loop_factory: LoopFactory, maxsize: int, overflow: Overflow = "wait"
+    ) -> None:
         self.iterations = iterations_per_step(loop_factory)
         self.loop_factory = loop_factory
         self.loop = loop_factory()
-        self.ch: Channel[int] = Channel(maxsize)
-        self.model = Model(maxsize)
+        self.ch: Channel[int] = Channel(maxsize, overflow=overflow)
+        self.model = Model(maxsize, overflow)
         # Handles beyond the channel's own (index 0, reached through ``ch`` or its views).
         self.senders: list[SendChannel[int]] = [self.ch.sender]
         self.receivers: list[ReceiveChannel[int]] = [self.ch.receiver]
@@ -673,6 +687,7 @@ class Harness:
             waiting_putters=len(model.putters),
             waiting_getters=len(model.getters),
             closed=model.closed,
+            dropped=model.dropped,
         )
         for tid, (task, mtask) in enumerate(zip(self.tasks, model.tasks, strict=True)):
             actual = real_outcome(task)
@@ -713,9 +728,13 @@ class ChannelMachine(RuleBasedStateMachine):
         assert self.h is not None
         return self.h
 
-    @initialize(maxsize=st.integers(min_value=0, max_value=4))
-    def make_channel(self, maxsize: int) -> None:
-        self.h = Harness(LOOPS[self.loop_kind], maxsize)
+    @initialize(
+        maxsize=st.integers(min_value=0, max_value=4),
+        lossy=st.sampled_from((0, 0, 0, 1, 2)),  # mostly "wait"; the lossy policies need maxsize
+    )
+    def make_channel(self, maxsize: int, lossy: int) -> None:
+        overflow: Overflow = ("wait", "drop_oldest", "drop_newest")[lossy if maxsize else 0]
+        self.h = Harness(LOOPS[self.loop_kind], maxsize, overflow)
 
     @rule(pick=handles, view=st.booleans())
     def put_nowait(self, pick: int, view: bool) -> None:
@@ -889,7 +908,10 @@ def random_walk(loop_factory: LoopFactory, seed: int, episodes: int, length: int
         ops = [
             (op, rng.randrange(64)) for op in rng.choices(names, weights, k=rng.randint(1, length))
         ]
-        h = Harness(loop_factory, maxsize)
+        overflow: Overflow = "wait"
+        if maxsize and rng.random() < 0.2:
+            overflow = rng.choice(("drop_oldest", "drop_newest"))
+        h = Harness(loop_factory, maxsize, overflow)
         done = 0
         try:
             for op, arg in ops:
@@ -899,7 +921,8 @@ def random_walk(loop_factory: LoopFactory, seed: int, episodes: int, length: int
         except AssertionError as exc:
             trace = "\n".join(f"  {op}({arg})" for op, arg in ops[: done + 1])
             raise AssertionError(
-                f"seed {seed}, episode {episode}: maxsize={maxsize}, after\n{trace}\n{exc}"
+                f"seed {seed}, episode {episode}: maxsize={maxsize} overflow={overflow}, "
+                f"after\n{trace}\n{exc}"
             ) from exc
         finally:
             h.teardown()

@@ -27,7 +27,7 @@ from typing import Generic, TypeVar, overload
 from typing_extensions import Self, deprecated
 
 from ._protocols import ReceiveChannel, SendChannel
-from ._state import ChannelState, ClosedHandle
+from ._state import OVERFLOWS, ChannelState, ClosedHandle, Overflow
 from ._statistics import ChannelStatistics
 
 __all__ = ["Channel", "ChannelReceiver", "ChannelSender"]
@@ -111,7 +111,8 @@ class ChannelSender(ChannelEnd[T]):
     __slots__ = ()
 
     def full(self) -> bool:
-        """True if ``put_nowait`` would raise ``ChannelFull`` for lack of room.
+        """True if there is no free slot: ``put_nowait`` would raise ``ChannelFull`` (or, with a
+        lossy ``overflow``, drop an item).
 
         Always False for an unbounded channel.
         """
@@ -430,6 +431,19 @@ def checked_max_items(max_items: object) -> int:
     return limit
 
 
+def checked_overflow(overflow: object, maxsize: int, choices: tuple[Overflow, ...]) -> Overflow:
+    """``overflow``, checked at run time: one of ``choices``, and lossy only when bounded."""
+    for choice in choices:
+        if overflow == choice and isinstance(overflow, str):
+            if choice != "wait" and not maxsize:
+                raise ValueError(
+                    f"overflow={choice!r} needs a bounded channel (maxsize >= 1), got maxsize=0"
+                )
+            return choice
+    names = ", ".join(repr(choice) for choice in choices)
+    raise ValueError(f"overflow must be one of {names}, got {overflow!r}")
+
+
 def checked_maxsize(maxsize: object) -> int:
     """``maxsize`` as a plain ``int``, checked at run time whatever the annotations promised."""
     if not isinstance(maxsize, int) or isinstance(maxsize, bool):
@@ -459,24 +473,33 @@ class Channel(ChannelSender[T], ChannelReceiver[T]):
     """A closable FIFO channel of items of type ``T``, holding a send handle and a receive
     handle, which ``sender`` and ``receiver`` give access to separately.
 
-    ``maxsize`` bounds the buffer; ``0`` (the default) means unbounded. A channel needs no event
-    loop to be made, and may be used from any loop while nothing waits on it.
+    ``maxsize`` bounds the buffer; ``0`` (the default) means unbounded. ``overflow`` says what a
+    put does when a bounded channel is full: ``"wait"`` (the default) for room, or never wait and
+    drop an item: ``"drop_oldest"`` the oldest buffered one, ``"drop_newest"`` the one being put
+    (counted in ``statistics().dropped``). A channel needs no event loop to be made, and may be
+    used from any loop while nothing waits on it.
 
-    Raises ``TypeError`` if ``maxsize`` is not an ``int``, ``ValueError`` if it is negative.
+    Raises ``TypeError`` if ``maxsize`` is not an ``int``, ``ValueError`` if it is negative, or if
+    ``overflow`` is not one of the three, or lossy on an unbounded channel.
     """
 
     # __dict__: 1.x channels took attributes (``ch.name = "jobs"``, ``mock.patch.object``).
     __slots__ = ("__dict__", "_receiver", "_sender")
 
     @overload
-    def __init__(self, maxsize: int = 0) -> None: ...
+    def __init__(self, maxsize: int = 0, *, overflow: Overflow = "wait") -> None: ...
 
     @overload
     @deprecated("the loop argument is not needed: a channel binds to the running loop when used")
-    def __init__(self, maxsize: int = 0, *, loop: AbstractEventLoop | None) -> None: ...
+    def __init__(
+        self, maxsize: int = 0, *, overflow: Overflow = "wait", loop: AbstractEventLoop | None
+    ) -> None: ...
 
-    def __init__(self, maxsize: int = 0, *, loop: object = _NOT_GIVEN) -> None:
+    def __init__(
+        self, maxsize: int = 0, *, overflow: Overflow = "wait", loop: object = _NOT_GIVEN
+    ) -> None:
         maxsize = checked_maxsize(maxsize)
+        overflow = checked_overflow(overflow, maxsize, OVERFLOWS)
         if loop is not _NOT_GIVEN:
             warnings.warn(
                 "Channel(loop=...) is deprecated and ignored: "
@@ -484,7 +507,7 @@ class Channel(ChannelSender[T], ChannelReceiver[T]):
                 DeprecationWarning,
                 stacklevel=2,
             )
-        self._s = self._tx = self._rx = ChannelState(maxsize)
+        self._s = self._tx = self._rx = ChannelState(maxsize, overflow)
         self._owner = None
         self._sender: ChannelSender[T] | None = None
         self._receiver: ChannelReceiver[T] | None = None

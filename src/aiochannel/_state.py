@@ -51,7 +51,7 @@ import sys
 from asyncio import AbstractEventLoop, Future, get_running_loop
 from collections import deque
 from threading import get_ident
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 from weakref import ref
 
 from ._errors import ChannelClosed, ChannelEmpty, ChannelFull
@@ -76,6 +76,10 @@ class Waiter(Protocol):
 
 
 Waiters = deque[Waiter]
+
+#: What a put does when a bounded channel has no room.
+Overflow = Literal["wait", "drop_oldest", "drop_newest"]
+OVERFLOWS: tuple[Overflow, ...] = ("wait", "drop_oldest", "drop_newest")
 
 
 def _compact(waiters: Waiters) -> None:
@@ -163,6 +167,7 @@ class ChannelState(Generic[T]):
         "dead_getters",
         "dead_joiners",
         "dead_putters",
+        "dropped",
         "error",
         "get_fast",
         "getter_owners",
@@ -174,6 +179,7 @@ class ChannelState(Generic[T]):
         "limit",
         "loop",
         "maxsize",
+        "overflow",
         "peak",
         "promised",
         "put_fast",
@@ -185,8 +191,11 @@ class ChannelState(Generic[T]):
         "thread",
     )
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, overflow: Overflow = "wait") -> None:
         self.maxsize: int = maxsize
+        #: What a put does without room: wait (``None``), or drop the oldest or the newest item.
+        self.overflow: Overflow | None = None if overflow == "wait" else overflow
+        self.dropped: int = 0
         #: ``maxsize``, or a bound never reached when the channel is unbounded.
         self.limit: int = maxsize or sys.maxsize
         #: The available items, made on first put: an idle channel stays a few hundred bytes.
@@ -275,6 +284,7 @@ class ChannelState(Generic[T]):
             waiting_putters=_count_live(self.putters),
             waiting_getters=_count_live(self.getters),
             closed=self.closed,
+            dropped=self.dropped,
         )
 
     # -- bookkeeping ----------------------------------------------------------------------------
@@ -531,7 +541,15 @@ class ChannelState(Generic[T]):
             raise self.closed_error()
         items = self.items
         if items is not None and len(items) + self.granted >= self.limit:
-            return False
+            overflow = self.overflow
+            if overflow is None:
+                return False
+            # Lossy: putters never wait, so nothing is granted and the buffer is full of items.
+            self.dropped += 1
+            if overflow == "drop_newest":
+                return True
+            self.note_peak()  # before the buffer shrinks (see ``peak``)
+            items.popleft()
         if self.getters:
             self.check_thread()
         self.add(item)

@@ -18,6 +18,7 @@ class ChannelStatistics:
     - ``waiting_putters`` / ``waiting_getters``: calls waiting for room or for an item now; a
       cancelled call stops counting at once, and so does one woken with a slot or an item.
     - ``closed``: whether the channel is closed (the same on every end).
+    - ``dropped``: items discarded by a lossy ``overflow`` policy (never counted as put and taken).
     """
 
     maxsize: int
@@ -28,3 +29,4 @@ class ChannelStatistics:
     waiting_putters: int
     waiting_getters: int
     closed: bool
+    dropped: int = 0
