@@ -24,15 +24,18 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 def test_all_is_exactly_the_public_names() -> None:
     assert aiochannel.__all__ == [
+        "Broadcast",
         "Channel",
         "ChannelClosed",
         "ChannelEmpty",
         "ChannelError",
         "ChannelFull",
+        "ChannelLagged",
         "ChannelStatistics",
         "ReceiveChannel",
         "Selected",
         "SendChannel",
+        "Watch",
         "__version__",
         "as_channel",
         "merge",

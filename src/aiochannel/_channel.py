@@ -185,7 +185,7 @@ class ChannelSender(ChannelEnd[T]):
         Raises ``TypeError`` if ``error`` is not an exception instance, and ``RuntimeError`` if
         tasks wait on the channel in another thread's loop; nothing is closed then.
         """
-        error = _checked_error(error)
+        error = checked_error(error)
         s = self._s
         if self._tx is s:
             handle = self._handle()
@@ -410,7 +410,7 @@ _END_NAMES: dict[type[object], str] = {
 }
 
 
-def _checked_error(error: object) -> BaseException | None:
+def checked_error(error: object) -> BaseException | None:
     """``close()``'s ``error``, checked at run time whatever the annotations promised."""
     if error is None or isinstance(error, BaseException):
         return error

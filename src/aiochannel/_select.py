@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import random
 from asyncio import AbstractEventLoop, Future, get_running_loop
-from typing import Generic, TypeVar, overload
+from typing import Generic, Protocol, TypeVar, overload
 
 from typing_extensions import TypeIs
 
 from ._channel import ChannelEnd, ChannelReceiver
 from ._errors import ChannelClosed, ChannelEmpty
 from ._protocols import ReceiveChannel
-from ._state import ChannelState
+from ._state import ChannelState, Waiter
 
 __all__ = ["Selected", "select", "select_nowait", "selected_from"]
 
@@ -87,23 +87,51 @@ def selected_from(selected: Selected[object], channel: ReceiveChannel[T]) -> Typ
 # -- sources ---------------------------------------------------------------------------------------
 
 
+class Selectable(Protocol[T_co]):
+    """What a select needs of what it waits on: a ``ChannelState``, or a subscriber's state."""
+
+    def ready(self) -> bool: ...
+
+    def take_ready(self) -> T_co: ...
+
+    def enqueue_entry(self, entry: Waiter, handle: object, loop: AbstractEventLoop) -> bool: ...
+
+    def withdraw(self, entry: Waiter) -> None: ...
+
+    def abandon_getter(self, getter: Waiter) -> None: ...
+
+    def claim(self) -> T_co: ...
+
+    def closed_error(self) -> ChannelClosed: ...
+
+    def qsize(self) -> int: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+
 class Source(Generic[T]):
-    """One channel a select waits on: its state, the handle a wait goes through, and the end it
-    was reached from (what ``Selected.channel`` reports)."""
+    """One line a select waits in: the state it belongs to, the channel handle a wait goes
+    through (``None`` for a subscriber), and the end it was reached from (what
+    ``Selected.channel`` reports)."""
 
     __slots__ = ("end", "handle", "state")
 
-    def __init__(self, end: ReceiveChannel[T], handle: ChannelEnd[T]) -> None:
+    def __init__(
+        self, end: ReceiveChannel[T], handle: ChannelEnd[T] | None, state: Selectable[T]
+    ) -> None:
         self.end = end
         self.handle = handle
-        self.state = _rx_of(handle)
+        self.state = state
 
     def hung_up(self) -> bool:
-        """Whether the handle hung up since (its state swapped for the closed stand-in)."""
-        return _rx_of(self.handle) is not self.state
+        """Whether the channel handle hung up since (its state swapped for the stand-in)."""
+        handle = self.handle
+        return handle is not None and _rx_of(handle) is not self.state
 
     def closed_error(self) -> ChannelClosed:
-        return _rx_of(self.handle).closed_error()
+        handle = self.handle
+        return (self.state if handle is None else _rx_of(handle)).closed_error()
 
 
 # The ends keep their state private from their users, not from the rest of this package: select
@@ -116,6 +144,17 @@ def _rx_of(handle: ChannelEnd[T]) -> ChannelState[T]:
 
 def _handle_of(end: ChannelReceiver[T]) -> ChannelEnd[T]:
     return end._handle()  # pyright: ignore[reportPrivateUsage]
+
+
+class Follows(Generic[T]):
+    """A receive end over a follower state (a subscriber of a ``Broadcast`` or a ``Watch``)."""
+
+    __slots__ = ("_follower",)
+
+    _follower: Selectable[T]
+
+    def __init__(self, follower: Selectable[T]) -> None:
+        self._follower = follower
 
 
 class SourceGroup(Generic[T]):
@@ -146,10 +185,14 @@ def sources_of(channels: tuple[ReceiveChannel[T], ...], what: str) -> list[Sourc
             # Private as in _rx_of; and pyright cannot tell the item type of a protocol-typed
             # value narrowed to this generic base (mypy can), so the inputs read as unknown.
             inputs: list[Source[T]] = end._inputs  # pyright: ignore[reportPrivateUsage, reportUnknownMemberType, reportUnknownVariableType]
-            sources.extend(Source(end, source.handle) for source in inputs)
+            sources.extend(Source(end, source.handle, source.state) for source in inputs)
         elif isinstance(end, ChannelReceiver):
             receiver: ChannelReceiver[T] = end
-            sources.append(Source(end, _handle_of(receiver)))
+            handle = _handle_of(receiver)
+            sources.append(Source(end, handle, _rx_of(handle)))
+        elif isinstance(end, Follows):
+            follower: Selectable[T] = end._follower  # pyright: ignore[reportPrivateUsage, reportUnknownMemberType, reportUnknownVariableType]  # as for SourceGroup
+            sources.append(Source(end, None, follower))
         else:
             raise TypeError(
                 f"{what}() takes receive ends of aiochannel channels, got {end!r} of type "

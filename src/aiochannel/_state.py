@@ -128,7 +128,7 @@ def _own_all(
     return owners
 
 
-def _leave(waiters: Waiters | None, waiter: Waiter, left: int) -> int:
+def leave_line(waiters: Waiters | None, waiter: Waiter, left: int) -> int:
     """Account for ``waiter`` leaving ``waiters`` unserved, ``left`` having left before it.
 
     Returns the new count of leavers: the line is compacted (and the count reset) once more than
@@ -156,6 +156,27 @@ THREADSAFE_HINT = (
     "hand the call to the loop's thread with loop.call_soon_threadsafe(...), or "
     "asyncio.run_coroutine_threadsafe(...) for a call that waits"
 )
+
+
+def in_use_error(thread: int) -> RuntimeError:
+    """The error for a wait from a loop while tasks of another loop (run in ``thread``) wait."""
+    if thread != get_ident():
+        return RuntimeError(
+            "channel is in use by tasks of an event loop in another thread: "
+            f"a channel is not thread-safe; {THREADSAFE_HINT}"
+        )
+    return RuntimeError(
+        "channel is in use by tasks of another event loop: "
+        "a channel can only be waited on from one loop at a time"
+    )
+
+
+def wrong_thread_error() -> RuntimeError:
+    """The error for waking waiters from a thread other than their loop's."""
+    return RuntimeError(
+        "channel used from a thread other than the one running the event loop of its "
+        f"waiting tasks: a channel is not thread-safe; {THREADSAFE_HINT}"
+    )
 
 
 class ChannelState(Generic[T]):
@@ -338,15 +359,7 @@ class ChannelState(Generic[T]):
         self.thread = get_ident()
 
     def in_use_error(self) -> RuntimeError:
-        if self.thread != get_ident():
-            return RuntimeError(
-                "channel is in use by tasks of an event loop in another thread: "
-                f"a channel is not thread-safe; {THREADSAFE_HINT}"
-            )
-        return RuntimeError(
-            "channel is in use by tasks of another event loop: "
-            "a channel can only be waited on from one loop at a time"
-        )
+        return in_use_error(self.thread)
 
     def check_thread(self) -> None:
         """Before waking a waiter: raise ``RuntimeError`` unless this runs in the waiters' thread.
@@ -357,10 +370,7 @@ class ChannelState(Generic[T]):
             if self.loop_gone():
                 self.reap()
                 return
-            raise RuntimeError(
-                "channel used from a thread other than the one running the event loop of its "
-                f"waiting tasks: a channel is not thread-safe; {THREADSAFE_HINT}"
-            )
+            raise wrong_thread_error()
 
     def reap(self) -> None:
         """Forget every waiter: their loop is closed or gone, so none of them can ever resume.
@@ -600,7 +610,7 @@ class ChannelState(Generic[T]):
         if not self.ours(putter):
             return  # of a closed loop (reaped), or cancelled before another loop waited
         if not putter.done() or putter.cancelled():
-            self.dead_putters = _leave(self.putters, putter, self.dead_putters)
+            self.dead_putters = leave_line(self.putters, putter, self.dead_putters)
         elif putter.result():
             self.granted -= 1
             self.grant_room()
@@ -680,7 +690,7 @@ class ChannelState(Generic[T]):
         if not self.ours(getter):
             return  # of a closed loop (reaped), or cancelled before another loop waited
         if not getter.done() or getter.cancelled():
-            self.dead_getters = _leave(self.getters, getter, self.dead_getters)
+            self.dead_getters = leave_line(self.getters, getter, self.dead_getters)
         elif getter.result():
             self.return_promise()
         self.refresh()
@@ -761,7 +771,7 @@ class ChannelState(Generic[T]):
         """A waiting select leaves this line unserved here (it was served elsewhere, or left)."""
         if self.ours(entry):
             getters = self.getters
-            self.dead_getters = _leave(getters, entry, self.dead_getters)
+            self.dead_getters = leave_line(getters, entry, self.dead_getters)
             if not getters:
                 self.refresh()
 
@@ -891,7 +901,7 @@ class ChannelState(Generic[T]):
             await joiner
         except BaseException:
             if self.ours(joiner):
-                self.dead_joiners = _leave(self.joiners, joiner, self.dead_joiners)
+                self.dead_joiners = leave_line(self.joiners, joiner, self.dead_joiners)
             raise
 
 
