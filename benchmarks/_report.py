@@ -3,8 +3,11 @@
 Besides the table of every implementation per scenario, each scenario states our channel against
 three references: ``ours / floor`` (how many times the floor's ns/item ours takes), ``ours /
 asyncio.Queue``, and, with ``--baseline REV``, ``ours vs <sha>`` (the change in ns/item since that
-revision, in percent: positive means ours got slower). The summary repeats them for every scenario
-and loop in one table.
+revision, in percent: positive means ours got slower). A composition scenario (select, merge,
+get_many) has no floor, and states ``ours / <the usual way>`` instead: against the ``alt`` row, the
+same done with our ``Channel`` methods without the feature. The summary repeats them for every
+scenario and loop in one table. A row whose workload can lose items (the ``asyncio.wait`` idiom)
+also reports how many it lost per run.
 
 Those comparisons are the median of the per-repetition ratios (ours / reference, both measured in
 the same repetition), with their interquartile range; the ratio of the two medians is shown
@@ -23,6 +26,7 @@ from pathlib import Path
 from ._workloads import Scenario
 
 __all__ = [
+    "ALT",
     "BARE",
     "BASELINE",
     "FLOOR",
@@ -32,6 +36,7 @@ __all__ = [
     "Impl",
     "Results",
     "Spread",
+    "applies",
     "render_markdown",
     "render_terminal",
     "write_json",
@@ -45,9 +50,21 @@ QUEUE = "queue"
 FLOOR = "floor"
 BARE = "bare"
 BASELINE = "baseline"
+#: The row of the composition scenarios alone: the usual way without the feature, on our Channel.
+ALT = "alt"
 
 #: The class of ``benchmarks._floor`` that each ``Scenario.floor`` names.
 FLOOR_CLASSES = {"spsc": "SpscFloor", "mpmc": "MpmcFloor"}
+
+
+def applies(impl: str, scenario: Scenario) -> bool:
+    """Whether ``impl`` has a row in ``scenario`` at all (measured or skipped with a note): the
+    ``alt`` row belongs to the composition scenarios only."""
+    return impl != ALT or bool(scenario.compose)
+
+
+def _floor_class(scenario: Scenario) -> str | None:
+    return None if scenario.floor is None else FLOOR_CLASSES[scenario.floor]
 
 
 @dataclass(frozen=True)
@@ -134,13 +151,29 @@ class Results:
     #: implementation key -> idle bytes per channel
     memory: dict[str, float] = field(default_factory=dict[str, float])
     memory_labels: dict[str, str] = field(default_factory=dict[str, str])
+    #: section -> scenario key -> implementation key -> items lost, one per repetition, for the
+    #: workloads that can lose items (the asyncio.wait idiom) only
+    lost: dict[str, dict[str, dict[str, list[int]]]] = field(
+        default_factory=dict[str, dict[str, dict[str, list[int]]]]
+    )
 
-    def add(self, section: str, scenario: str, impl: str, ns_per_item: float) -> None:
+    def add(
+        self, section: str, scenario: str, impl: str, ns_per_item: float, lost: int | None = None
+    ) -> None:
         by_scenario = self.samples.setdefault(section, {})
         by_scenario.setdefault(scenario, {}).setdefault(impl, []).append(ns_per_item)
+        if lost is not None:
+            by_lost = self.lost.setdefault(section, {})
+            by_lost.setdefault(scenario, {}).setdefault(impl, []).append(lost)
 
     def sections(self) -> list[str]:
         return list(self.loops)
+
+    def scenario(self, key: str) -> Scenario:
+        for scenario in self.scenarios:
+            if scenario.key == key:
+                return scenario
+        raise KeyError(key)
 
     def impls_in(self, section: str, scenario: str | None = None) -> list[Impl]:
         """The implementations of ``section``; with ``scenario``, only those measured in it."""
@@ -148,12 +181,37 @@ class Results:
         if scenario is None:
             return impls
         skipped = self.skipped.get(scenario, {})
-        return [impl for impl in impls if impl.key not in skipped]
+        found = self.scenario(scenario)
+        return [impl for impl in impls if impl.key not in skipped and applies(impl.key, found)]
 
     def skipped_in(self, section: str, scenario: str) -> list[tuple[Impl, str]]:
         """The implementations of ``section`` not measured in ``scenario``, with the reason."""
         skipped = self.skipped.get(scenario, {})
         return [(impl, skipped[impl.key]) for impl in self.impls_in(section) if impl.key in skipped]
+
+    def label(self, impl: str, scenario: str) -> str:
+        """``impl``'s label in ``scenario``: a composition scenario says what its ``alt`` and
+        asyncio.Queue rows do."""
+        found = self.scenario(scenario)
+        if impl == ALT and found.alt_label:
+            return found.alt_label
+        if impl == QUEUE and found.queue_label:
+            return found.queue_label
+        return self.impl(impl).label
+
+    def lost_in(self, section: str, scenario: str, impl: str) -> list[int] | None:
+        """Items lost per repetition, or None for a workload that cannot lose any."""
+        return self.lost.get(section, {}).get(scenario, {}).get(impl)
+
+    def per_received(self, section: str, scenario: str, impl: str) -> list[float] | None:
+        """For a workload that can lose items: its ns per item *received*, per repetition (the
+        time of the run over the items that arrived, not the items put); None otherwise."""
+        lost = self.lost_in(section, scenario, impl)
+        if lost is None:
+            return None
+        n = self.items[scenario]
+        samples = self.samples[section][scenario][impl]
+        return [ns * n / (n - gone) for ns, gone in zip(samples, lost, strict=True)]
 
     def measured(self, section: str, scenario: str, impl: str) -> bool:
         return impl in self.samples.get(section, {}).get(scenario, {})
@@ -210,8 +268,8 @@ class Results:
                     rates = [1e9 / s for s in samples]
                     paired_m = self.paired_ratios(section, scenario.key, impl.key, METHODS)
                     paired_v = self.paired_ratios(section, scenario.key, impl.key, VIEWS)
-                    cells[impl.key] = {
-                        "label": impl.label,
+                    cell: dict[str, object] = {
+                        "label": self.label(impl.key, scenario.key),
                         "loop": self.loops[section][impl.key],
                         "ns_per_item": Spread.of(samples).as_json(),
                         "items_per_s": Spread.of(rates).as_json(),
@@ -221,10 +279,20 @@ class Results:
                         "paired_ratio_to_methods": Spread.of(paired_m).as_json(),
                         "paired_ratio_to_views": Spread.of(paired_v).as_json(),
                     }
+                    lost = self.lost_in(section, scenario.key, impl.key)
+                    received = self.per_received(section, scenario.key, impl.key)
+                    if lost is not None and received is not None:
+                        mine = self.samples[section][scenario.key][METHODS]
+                        cell["items_lost_per_run"] = lost
+                        cell["ns_per_item_received"] = Spread.of(received).as_json()
+                        cell["paired_ratio_per_item_received_to_methods"] = Spread.of(
+                            [r / m for r, m in zip(received, mine, strict=True)]
+                        ).as_json()
+                    cells[impl.key] = cell
                 summary: dict[str, object] = {}
                 for ours in (METHODS, VIEWS):
                     versus: dict[str, object] = {}
-                    for reference in (QUEUE, FLOOR, BARE, BASELINE):
+                    for reference in REFERENCES:
                         found = self.compare(section, scenario.key, reference, ours)
                         if found is not None:
                             versus[reference] = {
@@ -238,17 +306,17 @@ class Results:
                     "title": scenario.title,
                     "items": self.items[scenario.key],
                     "repetitions": self.repetitions.get(scenario.key),
-                    "floor_variant": FLOOR_CLASSES[scenario.floor],
+                    "floor_variant": _floor_class(scenario),
                     "results": cells,
                     "skipped": {
-                        impl.key: {"label": impl.label, "reason": reason}
+                        impl.key: {"label": self.label(impl.key, scenario.key), "reason": reason}
                         for impl, reason in self.skipped_in(section, scenario.key)
                     },
                     "ours_against": summary,
                 }
             sections[section] = scenarios
         return {
-            "schema": 2,
+            "schema": 3,
             "meta": self.meta,
             "ratio_definition": (
                 "ratio_to_methods = median ns/item of the row / median ns/item of aiochannel "
@@ -260,7 +328,11 @@ class Results:
                 "theirs): against the floor, how many times the floor's ns/item ours takes. "
                 "percent_change_in_ns_per_item = (ours_over_reference - 1) * 100; against the "
                 "baseline revision, positive means ours got slower. In the cancellation "
-                "scenarios an item is one cancelled waiting getter."
+                "scenarios an item is one cancelled waiting getter. In the composition scenarios "
+                "(compose: select, merge, get_many) reference 'alt' is the same done with "
+                "aiochannel's Channel methods without the feature; there is no floor; "
+                "items_lost_per_run counts the items a workload took from a channel and dropped "
+                "(the asyncio.wait idiom), and its ns/item is still per item put."
             ),
             "scenarios": [
                 {
@@ -271,13 +343,19 @@ class Results:
                     "consumers": s.consumers,
                     "burst": s.burst,
                     "cancel": s.cancel or None,
-                    "floor_variant": FLOOR_CLASSES[s.floor],
+                    "compose": s.compose or None,
+                    "channels": s.channels or None,
+                    "batch": s.batch or None,
+                    "floor_variant": _floor_class(s),
                     "items": self.items[s.key],
                     "repetitions": self.repetitions.get(s.key),
                 }
                 for s in self.scenarios
             ],
             "implementations": {impl.key: impl.label for impl in self.impls},
+            "labels_per_scenario": {
+                s.key: {ALT: s.alt_label, QUEUE: s.queue_label} for s in self.scenarios if s.compose
+            },
             "sections": sections,
             "idle_memory_bytes_per_channel": {
                 key: {"label": self.memory_labels[key], "bytes": value}
@@ -285,6 +363,9 @@ class Results:
             },
         }
 
+
+#: The rows that ours is stated against, in the results file.
+REFERENCES = (QUEUE, FLOOR, BARE, BASELINE, ALT)
 
 # -- tables -------------------------------------------------------------------------------------
 
@@ -318,7 +399,7 @@ def _rows(results: Results, section: str, scenario: Scenario) -> list[tuple[str,
         rate = 1e3 / ns.median  # million items per second
         rows.append(
             (
-                impl.label,
+                results.label(impl.key, scenario.key),
                 _fmt_ns(ns.median),
                 f"{_fmt_ns(ns.q1)}-{_fmt_ns(ns.q3)}",
                 f"{_fmt_ns(ns.min)}-{_fmt_ns(ns.max)}",
@@ -359,18 +440,41 @@ def _verdicts(results: Results, section: str, scenario: Scenario) -> list[str]:
     views = results.compare(section, scenario.key, FLOOR, VIEWS)
     if floor is not None and views is not None:
         lines.append(
-            f"ours / floor ({FLOOR_CLASSES[scenario.floor]}) = {floor.ratio:.2f}: ours takes "
+            f"ours / floor ({_floor_class(scenario)}) = {floor.ratio:.2f}: ours takes "
             f"{floor.ratio:.2f} times the floor's ns/item ({_spread_note(floor)}; "
             f"views {views.ratio:.2f})"
+        )
+    alt = results.compare(section, scenario.key, ALT)
+    views = results.compare(section, scenario.key, ALT, VIEWS)
+    if alt is not None and views is not None:
+        lines.append(
+            f"ours / {scenario.alt_label} = {alt.ratio:.2f}: it takes {1 / alt.ratio:.2f} times "
+            f"ours' ns/item ({_spread_note(alt)}; views {views.ratio:.2f})"
         )
     queue = results.compare(section, scenario.key, QUEUE)
     views = results.compare(section, scenario.key, QUEUE, VIEWS)
     if queue is not None and views is not None:
+        what = scenario.queue_label or "asyncio.Queue"
         lines.append(
-            f"ours / asyncio.Queue = {queue.ratio:.2f}: asyncio.Queue takes "
+            f"ours / {what} = {queue.ratio:.2f}: it takes "
             f"{1 / queue.ratio:.2f} times ours' ns/item ({_spread_note(queue)}; "
             f"views {views.ratio:.2f})"
         )
+    for impl in results.impls_in(section, scenario.key):
+        lost = results.lost_in(section, scenario.key, impl.key)
+        received = results.per_received(section, scenario.key, impl.key)
+        if lost is not None and received is not None:
+            n = results.items[scenario.key]
+            mine = results.samples[section][scenario.key][METHODS]
+            paired = statistics.median(r / m for r, m in zip(received, mine, strict=True))
+            lines.append(
+                f"{results.label(impl.key, scenario.key)}: lost "
+                f"{statistics.median(lost):,.0f} of {n:,} items per run (median; min-max "
+                f"{min(lost):,}-{max(lost):,}; each taken by a task that was done too, then "
+                f"dropped). Its ns/item above is per item put; per item received it is "
+                f"{_fmt_ns(statistics.median(received))} ns, {paired:.2f} times ours' ns/item "
+                "(median of the per-repetition ratios)"
+            )
     label = results.baseline_label()
     base = results.compare(section, scenario.key, BASELINE)
     views = results.compare(section, scenario.key, BASELINE, VIEWS)
@@ -385,7 +489,14 @@ def _verdicts(results: Results, section: str, scenario: Scenario) -> list[str]:
     return lines
 
 
-_SUMMARY_HEADER = ("scenario", "loop", "ours ns/item", "ours / Queue", "ours / floor")
+_SUMMARY_HEADER = (
+    "scenario",
+    "loop",
+    "ours ns/item",
+    "ours / Queue",
+    "ours / floor",
+    "ours / without",
+)
 
 
 def _summary_rows(results: Results) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
@@ -398,7 +509,7 @@ def _summary_rows(results: Results) -> tuple[tuple[str, ...], list[tuple[str, ..
         for section in results.sections():
             ours = results.ns(section, scenario.key, METHODS).median
             row = [scenario.key, section, _fmt_ns(ours)]
-            for reference in (QUEUE, FLOOR):
+            for reference in (QUEUE, FLOOR, ALT):
                 found = results.compare(section, scenario.key, reference)
                 row.append("-" if found is None else f"{found.ratio:.2f}")
             if label is not None:
@@ -426,6 +537,14 @@ def _explain(results: Results) -> list[str]:
         "the repetitions: how many times the floor's cost ours takes. ours / asyncio.Queue "
         "likewise (below 1: ours is faster). The per-repetition ratio varies much less than "
         "the medians on a noisy machine; the IQR and the ratio of medians are given beside it.",
+        "ours / without: in the composition scenarios (select, merge, get_many; they have no "
+        "floor), aiochannel against the same done with its Channel methods without the "
+        "feature (select: asyncio.wait(FIRST_COMPLETED) over a get() task per channel; merge: a "
+        "forwarding task per input into one Channel; get_many: a loop of await get()), likewise; "
+        "their asyncio.Queue row does the same on queues. The asyncio.wait idiom can lose items "
+        "(two tasks done at once: the one not taken had taken an item); each run counts them; "
+        "its ns/item (and every ratio) is per item put, and its ns per item received is given "
+        "beside.",
     ]
     label = results.baseline_label()
     if label is not None:
@@ -493,7 +612,8 @@ def render_markdown(results: Results) -> str:
                 lines.append(f"| {scenario.title} | " + " | ".join(row) + " |")
             for impl, reason in results.skipped_in(section, scenario.key):
                 blank = " | ".join([""] * (len(_HEADER) - 2))
-                lines.append(f"| {scenario.title} | {impl.label} | skipped: {reason} | {blank} |")
+                label = results.label(impl.key, scenario.key)
+                lines.append(f"| {scenario.title} | {label} | skipped: {reason} | {blank} |")
             notes += [
                 f"- {scenario.title}: {line}"
                 for line in _verdicts(results, section, scenario)

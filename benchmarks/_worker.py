@@ -8,8 +8,11 @@ before importing ``aiochannel`` from it. The parent talks to the worker through 
 stdin and stdout, so the worker's runs interleave with the others.
 
 The worker runs the same workloads as the harness (``benchmarks._workloads``) with the package's
-``Channel`` methods. It makes every channel inside the running loop: 1.4.1 calls
-``get_event_loop()`` in ``Channel.__init__``, and for 2.x it does no harm.
+``Channel`` methods, and in the composition scenarios with its ``select``, ``merge`` and
+``Channel.get_many``. Its hello says which of those the package has (``features``): the harness
+skips, and says so, a scenario whose feature the package lacks (1.4.1, or a revision before
+them). It makes every channel inside the running loop: 1.4.1 calls ``get_event_loop()`` in
+``Channel.__init__``, and for 2.x it does no harm.
 """
 
 from __future__ import annotations
@@ -28,18 +31,23 @@ from typing_extensions import Self
 
 from ._memory import idle_bytes
 from ._workloads import (
+    ComposeReceiver,
     Ends,
     LoopName,
-    Receiver,
+    MergeFn,
+    SelectFn,
     Sender,
     channel_workload,
+    compose_workload,
     run_on_loop,
     scenario_by_key,
 )
 
-__all__ = ["ROOT", "PackageWorker"]
+__all__ = ["FEATURES", "ROOT", "PackageWorker"]
 
 ROOT = Path(__file__).resolve().parent.parent
+#: What a composition scenario needs of a package (``Scenario.compose`` -> how it is spelled).
+FEATURES = {"select": "select()", "merge": "merge()", "get_many": "get_many()"}
 
 
 # -- parent side --------------------------------------------------------------------------------
@@ -64,13 +72,20 @@ class PackageWorker:
             hello = self._ask({"op": "hello"})
             version = self._field(hello, "version")
             location = self._field(hello, "file")
-            if not isinstance(version, str) or not isinstance(location, str):
+            features = self._field(hello, "features")
+            if (
+                not isinstance(version, str)
+                or not isinstance(location, str)
+                or not isinstance(features, list)
+            ):
                 raise RuntimeError(f"{name} worker: bad hello {hello!r}")
         except BaseException:
             self.close()
             raise
         self.version = version
         self.location = location
+        #: The keys of ``FEATURES`` that the package has.
+        self.features = frozenset(str(feature) for feature in cast("list[object]", features))
 
     def _field(self, reply: dict[str, object], key: str) -> object:
         if key not in reply:
@@ -141,31 +156,54 @@ class PackageWorker:
 # -- worker side --------------------------------------------------------------------------------
 
 
-class _PackageChannel(Sender, Receiver, Protocol):
-    """The part of a ``Channel`` (any aiochannel version) the workloads use."""
+class _PackageChannel(Sender, ComposeReceiver, Protocol):
+    """The part of a ``Channel`` (any aiochannel version) the workloads use (``get_many`` only
+    where the package has it: see ``_Package.features``)."""
 
     def close(self) -> None: ...
 
 
-def _import_package(package_dir: Path) -> tuple[Callable[[int], _PackageChannel], str, str]:
-    if "aiochannel" in sys.modules:
-        raise RuntimeError(f"aiochannel was imported before {package_dir} was on sys.path")
-    sys.path.insert(0, str(package_dir))
-    module = importlib.import_module("aiochannel")
-    location = str(Path(str(module.__file__)).resolve())
-    if not location.startswith(str(package_dir.resolve())):
-        raise RuntimeError(f"imported aiochannel from {location}, not from {package_dir}")
-    factory: Callable[[int], _PackageChannel] = module.Channel
-    version = str(module.__version__)
-    return factory, version, location
+class _Package:
+    """The aiochannel package imported from a directory: what the workloads use of it."""
+
+    def __init__(self, package_dir: Path) -> None:
+        if "aiochannel" in sys.modules:
+            raise RuntimeError(f"aiochannel was imported before {package_dir} was on sys.path")
+        sys.path.insert(0, str(package_dir))
+        module = importlib.import_module("aiochannel")
+        self.location = str(Path(str(module.__file__)).resolve())
+        if not self.location.startswith(str(package_dir.resolve())):
+            raise RuntimeError(f"imported aiochannel from {self.location}, not from {package_dir}")
+        self.factory: Callable[[int], _PackageChannel] = module.Channel
+        self.version = str(module.__version__)
+        self.select: SelectFn[_PackageChannel] | None = getattr(module, "select", None)
+        self.merge: MergeFn[_PackageChannel] | None = getattr(module, "merge", None)
+        has = {
+            "select": callable(self.select),
+            "merge": callable(self.merge),
+            "get_many": callable(getattr(module.Channel, "get_many", None)),
+        }
+        self.features = [feature for feature in FEATURES if has[feature]]
 
 
 def _worker(package_dir: Path) -> None:
-    factory, version, location = _import_package(package_dir)
+    package = _Package(package_dir)
+    factory, version, location = package.factory, package.version, package.location
 
-    def make(maxsize: int) -> Ends:
+    def make(maxsize: int) -> tuple[_PackageChannel, _PackageChannel, Callable[[], None]]:
         ch = factory(maxsize)
         return ch, ch, ch.close
+
+    def run(scenario_key: str, n: int, loop: LoopName) -> int:
+        scenario = scenario_by_key(scenario_key)
+        if not scenario.compose:
+            plain: Callable[[int], Ends] = make
+            return run_on_loop(loop, lambda: channel_workload(plain, scenario, n))
+        if scenario.compose not in package.features:
+            raise ValueError(f"aiochannel {version} has no {FEATURES[scenario.compose]}")
+        return run_on_loop(
+            loop, lambda: compose_workload(make, package.select, package.merge, scenario, n)
+        )
 
     def memory(count: int) -> float:
         async def measure() -> float:
@@ -180,16 +218,14 @@ def _worker(package_dir: Path) -> None:
     def answer(request: dict[str, object]) -> dict[str, object]:
         op = request.get("op")
         if op == "hello":
-            return {"ok": True, "version": version, "file": location}
+            return {"ok": True, "version": version, "file": location, "features": package.features}
         if op == "run":
-            scenario = scenario_by_key(str(request["scenario"]))
             n = request["n"]
             loop = request["loop"]
             if not isinstance(n, int) or loop not in ("asyncio", "uvloop"):
                 raise ValueError(f"bad run request {request!r}")
             loop_name: LoopName = "uvloop" if loop == "uvloop" else "asyncio"
-            ns = run_on_loop(loop_name, lambda: channel_workload(make, scenario, n))
-            return {"ok": True, "ns": ns}
+            return {"ok": True, "ns": run(str(request["scenario"]), n, loop_name)}
         if op == "memory":
             count = request["count"]
             if not isinstance(count, int):

@@ -14,6 +14,13 @@ item arrived, so a broken peer cannot report a flattering figure.
 The cancellation workload (``cancel_workload``) instead makes ``n`` tasks wait in ``get()`` on an
 empty channel and cancels them all; it returns the nanoseconds from the first ``cancel()`` to the
 end of the last task, and raises unless every task ended cancelled with nothing received.
+
+The composition scenarios (``Scenario.compose``) measure ``select()``, ``merge()`` and
+``get_many()`` (``compose_workload``, given the package's ``select`` and ``merge``) against the
+usual way of doing the same without them, on the same channel or on ``asyncio.Queue``: the
+``asyncio.wait(FIRST_COMPLETED)`` idiom (``select_idiom_workload``, which can lose items: it counts
+them and returns an ``Outcome`` with the count instead of raising), one forwarding task per input
+(``forward_workload``), a loop of ``get()`` (``get_loop_workload``).
 """
 
 from __future__ import annotations
@@ -22,29 +29,39 @@ import asyncio
 import gc
 import random
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter_ns
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol, TypeVar
 
 __all__ = [
     "LOOPS",
     "SCENARIOS",
     "CancelEnds",
+    "ComposeReceiver",
     "Ends",
     "LoopName",
     "MakeEnds",
+    "MergeFn",
+    "Outcome",
+    "Picked",
     "Receiver",
     "Scenario",
+    "SelectFn",
     "Sender",
     "bare_workload",
     "cancel_workload",
     "channel_workload",
     "check",
+    "compose_workload",
+    "forward_workload",
+    "get_loop_workload",
     "new_loop",
+    "queue_compose_workload",
     "queue_workload",
     "run_on_loop",
     "scenario_by_key",
+    "select_idiom_workload",
     "timed",
 ]
 
@@ -54,6 +71,8 @@ LOOPS: tuple[LoopName, ...] = ("asyncio", "uvloop")
 FloorKind = Literal["spsc", "mpmc"]
 #: In which order a cancellation scenario cancels its waiters ("" for a transfer scenario).
 CancelOrder = Literal["", "random", "oldest"]
+#: What a composition scenario measures ("" for the others).
+Compose = Literal["", "select", "merge", "get_many"]
 #: The seed of the random cancellation order: every implementation cancels in the same order.
 CANCEL_SEED = 20240514
 
@@ -63,6 +82,11 @@ class Scenario:
     """One benchmark scenario; ``items`` is the item count of a full ``make bench`` run.
 
     For a cancellation scenario (``cancel`` set), an item is one waiting getter, cancelled.
+
+    A composition scenario (``compose`` set) has ``channels`` channels of ``maxsize`` each (for
+    ``get_many``: one, refilled to full in bursts of ``burst`` items, taken ``batch`` at a time),
+    no floor (``floor`` is None), and a row of its own for the usual way of doing the same without
+    the feature (``alt_label``); ``queue_label`` says what its asyncio.Queue row does.
     """
 
     key: str
@@ -73,11 +97,16 @@ class Scenario:
     consumers: int
     burst: int  # > 0: bursts of this many put_nowait, then as many get_nowait, in one task
     items: int
-    floor: FloorKind
+    floor: FloorKind | None
     cancel: CancelOrder = ""
     #: At most this many repetitions (0: as many as the run has); for the scenarios whose
     #: quadratic peers take seconds per run.
     max_repetitions: int = 0
+    compose: Compose = ""
+    channels: int = 0
+    batch: int = 0
+    alt_label: str = ""
+    queue_label: str = ""
 
     @property
     def unit(self) -> int:
@@ -86,6 +115,8 @@ class Scenario:
             return 1
         if self.burst:
             return self.burst
+        if self.compose:
+            return self.channels
         p, c = self.producers, self.consumers
         return p * c // _gcd(p, c)
 
@@ -178,6 +209,71 @@ SCENARIOS: tuple[Scenario, ...] = (
         cancel="oldest",
         max_repetitions=6,
     ),
+    Scenario(
+        key="select_2",
+        title="select() over 2 channels, maxsize 64 each, 1 producer round-robin -> 1 consumer",
+        short="select() over 2\n(wait idiom\nloses items)",
+        maxsize=64,
+        producers=1,
+        consumers=1,
+        burst=0,
+        items=12_000,
+        floor=None,
+        compose="select",
+        channels=2,
+        alt_label=(
+            "Channel + asyncio.wait(FIRST_COMPLETED) over a get() task per channel (can lose items)"
+        ),
+        queue_label="asyncio.Queue + asyncio.wait idiom (can lose items)",
+    ),
+    Scenario(
+        key="select_8",
+        title="select() over 8 channels, maxsize 64 each, 1 producer round-robin -> 1 consumer",
+        short="select() over 8\n(wait idiom\nloses items)",
+        maxsize=64,
+        producers=1,
+        consumers=1,
+        burst=0,
+        items=12_000,
+        floor=None,
+        compose="select",
+        channels=8,
+        alt_label=(
+            "Channel + asyncio.wait(FIRST_COMPLETED) over a get() task per channel (can lose items)"
+        ),
+        queue_label="asyncio.Queue + asyncio.wait idiom (can lose items)",
+    ),
+    Scenario(
+        key="merge_4",
+        title="merge() of 4 channels, maxsize 64 each, 1 producer each -> 1 consumer",
+        short="merge() of 4\nmaxsize 64",
+        maxsize=64,
+        producers=4,
+        consumers=1,
+        burst=0,
+        items=24_000,
+        floor=None,
+        compose="merge",
+        channels=4,
+        alt_label="Channel + a forwarding task per input into one Channel",
+        queue_label="asyncio.Queue + a forwarding task per input into one Queue",
+    ),
+    Scenario(
+        key="get_many_100",
+        title="get_many(100) on a full channel (maxsize 1000, refilled in bursts of 1000)",
+        short="get_many(100)\nfull buffer",
+        maxsize=1000,
+        producers=1,
+        consumers=1,
+        burst=1000,
+        items=200_000,
+        floor=None,
+        compose="get_many",
+        channels=1,
+        batch=100,
+        alt_label="Channel, a loop of await get()",
+        queue_label="asyncio.Queue, a loop of await get()",
+    ),
 )
 
 
@@ -194,6 +290,18 @@ def check(ok: bool, what: str) -> None:
         raise RuntimeError(f"benchmark workload went wrong: {what}")
 
 
+class Outcome(NamedTuple):
+    """What one run measured: nanoseconds, and for a workload that can lose items (the
+    ``asyncio.wait`` idiom) how many it lost; None for every other workload (which raises
+    instead)."""
+
+    ns: int
+    lost: int | None = None
+
+
+R = TypeVar("R")
+
+
 # -- running on a loop ------------------------------------------------------------------------
 
 
@@ -205,7 +313,7 @@ def new_loop(loop: LoopName) -> asyncio.AbstractEventLoop:
     return asyncio.new_event_loop()
 
 
-def timed(run: Callable[[], int]) -> int:
+def timed(run: Callable[[], R]) -> R:
     """``run()`` with the garbage collector collected before and disabled during it (as timeit)."""
     gc.collect()
     gc.disable()
@@ -215,10 +323,10 @@ def timed(run: Callable[[], int]) -> int:
         gc.enable()
 
 
-def run_on_loop(loop: LoopName, main: Callable[[], Awaitable[int]]) -> int:
+def run_on_loop(loop: LoopName, main: Callable[[], Awaitable[R]]) -> R:
     """Run ``main()`` to completion on a fresh loop of kind ``loop``; return its result."""
 
-    def run() -> int:
+    def run() -> R:
         event_loop = new_loop(loop)
         try:
             return event_loop.run_until_complete(main())
@@ -468,3 +576,403 @@ async def cancel_workload(make: CancelEnds, scenario: Scenario, n: int) -> int:
 def _queue_ends() -> tuple[PutNowait, Getter]:
     queue: asyncio.Queue[int] = asyncio.Queue()
     return queue, queue
+
+
+# -- composition: select(), merge(), get_many() ------------------------------------------------
+
+
+class ManyReceiver(Protocol):
+    async def get_many(self, max_items: int, /) -> Sequence[int]: ...
+
+
+class ComposeReceiver(Receiver, ManyReceiver, Protocol):
+    """A receive end that ``select()`` and ``merge()`` take and that has ``get_many()``."""
+
+
+class Picked(Protocol):
+    """What ``select()`` returns (aiochannel's ``Selected``)."""
+
+    @property
+    def channel(self) -> object: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+    @property
+    def item(self) -> int: ...
+
+
+RX_contra = TypeVar("RX_contra", contravariant=True)
+RX = TypeVar("RX", bound=ComposeReceiver)
+
+
+class SelectFn(Protocol[RX_contra]):
+    """aiochannel's ``select``, as the select workload calls it."""
+
+    def __call__(self, *ends: RX_contra) -> Awaitable[Picked]: ...
+
+
+class MergeFn(Protocol[RX_contra]):
+    """aiochannel's ``merge``, as the merge workload calls it."""
+
+    def __call__(self, *ends: RX_contra) -> AsyncIterable[int]: ...
+
+
+def _triangle(n: int) -> int:
+    """The sum of the items 0 .. n-1: what a consumer that got every item once has added up."""
+    return n * (n - 1) // 2
+
+
+async def _round_robin(txs: Sequence[Sender], closes: Sequence[Callable[[], None]], n: int) -> None:
+    """One producer: items 0 .. n-1 spread over ``txs`` in turn, then every channel closed."""
+    k = len(txs)
+    for i in range(n):
+        await txs[i % k].put(i)
+    for close in closes:
+        close()
+
+
+async def _produce_then_close(
+    tx: Sender, close: Callable[[], None], start: int, count: int
+) -> None:
+    for i in range(start, start + count):
+        await tx.put(i)
+    close()
+
+
+async def _sum_of(rx: AsyncIterable[int], sums: list[int], counts: list[int]) -> None:
+    count = total = 0
+    async for item in rx:
+        count += 1
+        total += item
+    counts.append(count)
+    sums.append(total)
+
+
+async def _select_consume(select: SelectFn[RX], ends: list[RX]) -> tuple[int, int]:
+    """Loop ``select()`` until every end is closed and drained; the count and sum of the items."""
+    count = total = 0
+    while ends:
+        picked = await select(*ends)
+        if picked.closed:
+            gone = picked.channel
+            ends = [end for end in ends if end is not gone]
+        else:
+            count += 1
+            total += picked.item
+    return count, total
+
+
+async def compose_workload(
+    make: Callable[[int], tuple[Sender, RX, Callable[[], None]]],
+    select: SelectFn[RX] | None,
+    merge: MergeFn[RX] | None,
+    scenario: Scenario,
+    n: int,
+) -> int:
+    """A composition scenario with aiochannel's own features (any version that has them): the
+    receive ends of channels made by ``make`` and the package's ``select`` and ``merge``.
+
+    - ``select``: one producer puts items 0 .. n-1 round-robin into ``scenario.channels``
+      channels (``await put``) and then closes them; one consumer loops ``await select(*open)``,
+      dropping a channel from the set when it is reported closed and drained.
+    - ``merge``: one producer per channel (``await put``, then close), one consumer ``async for``
+      over ``merge(*channels)``.
+    - ``get_many``: ``get_many_workload``.
+
+    Raises unless every item arrived exactly once (count and sum), and ``ValueError`` if the
+    scenario needs ``select`` or ``merge`` and it is None (a package without it).
+    """
+    if scenario.compose == "get_many":
+        return await get_many_workload(make, scenario, n)
+    made = [make(scenario.maxsize) for _ in range(scenario.channels)]
+    txs = [tx for tx, _, _ in made]
+    rxs = [rx for _, rx, _ in made]
+    closes = [close for _, _, close in made]
+    if scenario.compose == "select":
+        if select is None:
+            raise ValueError(f"{scenario.key} needs select()")
+        start = perf_counter_ns()
+        producer = asyncio.ensure_future(_round_robin(txs, closes, n))
+        count, total = await _select_consume(select, rxs)
+        await producer
+        elapsed = perf_counter_ns() - start
+    elif scenario.compose == "merge":
+        if merge is None:
+            raise ValueError(f"{scenario.key} needs merge()")
+        per_producer = n // scenario.channels
+        counts: list[int] = []
+        sums: list[int] = []
+        start = perf_counter_ns()
+        consumer = asyncio.ensure_future(_sum_of(merge(*rxs), sums, counts))
+        await asyncio.gather(
+            *(
+                _produce_then_close(tx, close, k * per_producer, per_producer)
+                for k, (tx, close) in enumerate(zip(txs, closes, strict=True))
+            )
+        )
+        await consumer
+        elapsed = perf_counter_ns() - start
+        count, total = sum(counts), sum(sums)
+    else:
+        raise ValueError(f"{scenario.key} is not a select or merge scenario")
+    check(count == n and total == _triangle(n), f"received {count} of {n} items (sum {total})")
+    return elapsed
+
+
+async def get_many_workload(
+    make: Callable[[int], tuple[PutNowait, ManyReceiver, Callable[[], None]]],
+    scenario: Scenario,
+    n: int,
+) -> int:
+    """``n`` items taken with ``await get_many(scenario.batch)`` from a channel of maxsize
+    ``scenario.burst``, refilled to full with ``put_nowait`` before each burst. Only the taking is
+    timed (the refill is not)."""
+    burst = scenario.burst
+    tx, rx, close = make(burst)
+    elapsed = received = 0
+    last = -1
+    for _ in range(n // burst):
+        for i in range(burst):
+            tx.put_nowait(i)
+        got = 0
+        start = perf_counter_ns()
+        while got < burst:
+            batch = await rx.get_many(scenario.batch)
+            got += len(batch)
+            last = batch[-1]
+        elapsed += perf_counter_ns() - start
+        received += got
+    close()
+    check(received == n and last == burst - 1, f"received {received} of {n} items, last {last}")
+    return elapsed
+
+
+async def get_loop_workload(make: MakeEnds, scenario: Scenario, n: int) -> int:
+    """The same as ``get_many_workload`` with one ``await get()`` per item instead."""
+    burst = scenario.burst
+    tx, rx, close = make(burst)
+    elapsed = 0
+    last = -1
+    for _ in range(n // burst):
+        for i in range(burst):
+            tx.put_nowait(i)
+        start = perf_counter_ns()
+        for _ in range(burst):
+            last = await rx.get()
+        elapsed += perf_counter_ns() - start
+    close()
+    check(last == burst - 1, f"last item {last}")
+    return elapsed
+
+
+async def _forward(rx: Receiver, out: Sender) -> None:
+    async for item in rx:
+        await out.put(item)
+
+
+async def forward_workload(make: MakeEnds, scenario: Scenario, n: int) -> int:
+    """The merge scenario without ``merge()``: one forwarding task per input (``async for item in
+    ch: await out.put(item)``) into one channel of the same maxsize, closed once every forwarder
+    is done; the consumer goes ``async for`` over it."""
+    made = [make(scenario.maxsize) for _ in range(scenario.channels)]
+    out_tx, out_rx, out_close = make(scenario.maxsize)
+    per_producer = n // scenario.channels
+    counts: list[int] = []
+    sums: list[int] = []
+    start = perf_counter_ns()
+    consumer = asyncio.ensure_future(_sum_of(out_rx, sums, counts))
+    forwarders = [asyncio.ensure_future(_forward(rx, out_tx)) for _, rx, _ in made]
+    await asyncio.gather(
+        *(
+            _produce_then_close(tx, close, k * per_producer, per_producer)
+            for k, (tx, _, close) in enumerate(made)
+        )
+    )
+    await asyncio.gather(*forwarders)
+    out_close()
+    await consumer
+    elapsed = perf_counter_ns() - start
+    count, total = sum(counts), sum(sums)
+    check(count == n and total == _triangle(n), f"received {count} of {n} items (sum {total})")
+    return elapsed
+
+
+async def select_idiom_workload(
+    make: MakeEnds, closed: type[BaseException], scenario: Scenario, n: int
+) -> Outcome:
+    """The select scenario without ``select()``: the common asyncio idiom. Per item the consumer
+    makes one ``asyncio.ensure_future(rx.get())`` task per open channel, waits with
+    ``asyncio.wait(..., return_when=FIRST_COMPLETED)``, cancels the pending tasks and takes the
+    result of one done task. A channel whose task raised ``closed`` is dropped.
+
+    The idiom loses items: every other task that was done too had taken an item, which is
+    dropped with it. They are counted (``Outcome.lost``) rather than raised; the run still raises
+    unless every item was either received or lost exactly once (count and sum). A cancelled task
+    took nothing (the channel gives a promised item back), so losses are only those.
+    """
+    made = [make(scenario.maxsize) for _ in range(scenario.channels)]
+    txs = [tx for tx, _, _ in made]
+    ends = [rx for _, rx, _ in made]
+    closes = [close for _, _, close in made]
+    start = perf_counter_ns()
+    producer = asyncio.ensure_future(_round_robin(txs, closes, n))
+    count = total = lost = lost_total = 0
+    cancelled: set[asyncio.Task[int]] = set()
+    while ends:
+        tasks = {asyncio.ensure_future(rx.get()): rx for rx in ends}
+        done, cancelled = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in cancelled:
+            task.cancel()
+        first = done.pop()
+        error = first.exception()
+        if error is None:
+            count += 1
+            total += first.result()
+        elif isinstance(error, closed):
+            gone = tasks[first]
+            ends = [end for end in ends if end is not gone]
+        else:
+            raise error
+        for task in done:  # done as well: the idiom drops what they took
+            error = task.exception()
+            if error is None:
+                lost += 1
+                lost_total += task.result()
+            elif not isinstance(error, closed):
+                raise error
+    # The tasks cancelled in the last round (those of earlier rounds ended while the next
+    # round waited: their wake-ups were scheduled first).
+    await asyncio.gather(*cancelled, return_exceptions=True)
+    await producer
+    elapsed = perf_counter_ns() - start
+    check(
+        count + lost == n and total + lost_total == _triangle(n),
+        f"received {count} and lost {lost} of {n} items (sums {total} + {lost_total})",
+    )
+    return Outcome(elapsed, lost)
+
+
+# -- composition on asyncio.Queue -----------------------------------------------------------------
+
+
+async def _queue_round_robin(queues: Sequence[asyncio.Queue[int | None]], n: int) -> None:
+    k = len(queues)
+    for i in range(n):
+        await queues[i % k].put(i)
+    for queue in queues:
+        await queue.put(None)
+
+
+async def _queue_produce_then_end(q: asyncio.Queue[int | None], start: int, count: int) -> None:
+    for i in range(start, start + count):
+        await q.put(i)
+    await q.put(None)
+
+
+async def _queue_forward(q: asyncio.Queue[int | None], out: asyncio.Queue[int | None]) -> None:
+    while (item := await q.get()) is not None:
+        await out.put(item)
+
+
+async def _queue_sum(q: asyncio.Queue[int | None]) -> tuple[int, int]:
+    count = total = 0
+    while (item := await q.get()) is not None:
+        count += 1
+        total += item
+    return count, total
+
+
+async def _queue_select_idiom(scenario: Scenario, n: int) -> Outcome:
+    """``select_idiom_workload`` on asyncio.Queues, with a ``None`` sentinel per queue instead of
+    closing. A done task's sentinel is honoured even when the idiom drops that task's result:
+    otherwise its queue would never end and the consumer would wait for ever."""
+    queues: list[asyncio.Queue[int | None]] = [
+        asyncio.Queue(scenario.maxsize) for _ in range(scenario.channels)
+    ]
+    start = perf_counter_ns()
+    producer = asyncio.ensure_future(_queue_round_robin(queues, n))
+    count = total = lost = lost_total = 0
+    cancelled: set[asyncio.Task[int | None]] = set()
+    while queues:
+        tasks = {asyncio.ensure_future(q.get()): q for q in queues}
+        done, cancelled = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in cancelled:
+            task.cancel()
+        ended: list[asyncio.Queue[int | None]] = []
+        first = done.pop()
+        item = first.result()
+        if item is None:
+            ended.append(tasks[first])
+        else:
+            count += 1
+            total += item
+        for task in done:
+            item = task.result()
+            if item is None:
+                ended.append(tasks[task])
+            else:
+                lost += 1
+                lost_total += item
+        if ended:
+            queues = [q for q in queues if all(q is not gone for gone in ended)]
+    await asyncio.gather(*cancelled, return_exceptions=True)
+    await producer
+    elapsed = perf_counter_ns() - start
+    check(
+        count + lost == n and total + lost_total == _triangle(n),
+        f"received {count} and lost {lost} of {n} items (sums {total} + {lost_total})",
+    )
+    return Outcome(elapsed, lost)
+
+
+async def _queue_forwarding(scenario: Scenario, n: int) -> int:
+    """``forward_workload`` on asyncio.Queues: each producer ends its queue with ``None``, each
+    forwarder stops there, and the coordinator puts one ``None`` into the output queue once
+    every forwarder is done."""
+    queues: list[asyncio.Queue[int | None]] = [
+        asyncio.Queue(scenario.maxsize) for _ in range(scenario.channels)
+    ]
+    out: asyncio.Queue[int | None] = asyncio.Queue(scenario.maxsize)
+    per_producer = n // scenario.channels
+    start = perf_counter_ns()
+    consumer = asyncio.ensure_future(_queue_sum(out))
+    forwarders = [asyncio.ensure_future(_queue_forward(q, out)) for q in queues]
+    await asyncio.gather(
+        *(_queue_produce_then_end(q, k * per_producer, per_producer) for k, q in enumerate(queues))
+    )
+    await asyncio.gather(*forwarders)
+    await out.put(None)
+    count, total = await consumer
+    elapsed = perf_counter_ns() - start
+    check(count == n and total == _triangle(n), f"received {count} of {n} items (sum {total})")
+    return elapsed
+
+
+async def _queue_get_loop(scenario: Scenario, n: int) -> int:
+    """``get_loop_workload`` on a full ``asyncio.Queue(scenario.burst)``."""
+    burst = scenario.burst
+    queue: asyncio.Queue[int] = asyncio.Queue(burst)
+    elapsed = 0
+    last = -1
+    for _ in range(n // burst):
+        for i in range(burst):
+            queue.put_nowait(i)
+        start = perf_counter_ns()
+        for _ in range(burst):
+            last = await queue.get()
+        elapsed += perf_counter_ns() - start
+    check(last == burst - 1, f"last item {last}")
+    return elapsed
+
+
+async def queue_compose_workload(scenario: Scenario, n: int) -> Outcome:
+    """A composition scenario on asyncio.Queue, which has none of the features: the idiom of
+    ``select_idiom_workload``, ``forward_workload`` or ``get_loop_workload`` on queues."""
+    if scenario.compose == "select":
+        return await _queue_select_idiom(scenario, n)
+    if scenario.compose == "merge":
+        return Outcome(await _queue_forwarding(scenario, n))
+    if scenario.compose == "get_many":
+        return Outcome(await _queue_get_loop(scenario, n))
+    raise ValueError(f"{scenario.key} is not a composition scenario")

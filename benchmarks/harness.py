@@ -9,6 +9,11 @@ pass (which also checks every workload), the repetitions are the samples: median
 extremes are over them. A scenario with ``max_repetitions`` (the cancellation scenarios) takes
 part in that many of the first repetitions only.
 
+The composition scenarios (select, merge, get_many) have a row of their own, ``alt``: the usual way
+of doing the same with our ``Channel`` methods and without the feature. The peers that have no such
+feature (anyio, trio, the floor, the bare deque) are skipped there, and so is a worker's package
+that lacks it (aiochannel 1.4.1, or a ``--baseline`` revision before it), each with a note.
+
 ``python -m benchmarks --help`` lists the options; ``make bench`` runs the full set.
 """
 
@@ -28,7 +33,7 @@ from contextlib import ExitStack
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from aiochannel import Channel
+from aiochannel import Channel, ChannelClosed, ReceiveChannel, SendChannel, merge, select
 
 from ._baseline import BASELINE_DIR, Baseline, BaselineError, prepare
 from ._chart import write_chart
@@ -37,6 +42,7 @@ from ._legacy import LEGACY_DIR, installed_requirement
 from ._memory import idle_bytes
 from ._peers import anyio_pair, run_anyio, run_trio, trio_pair
 from ._report import (
+    ALT,
     BARE,
     BASELINE,
     FLOOR,
@@ -46,21 +52,28 @@ from ._report import (
     VIEWS,
     Impl,
     Results,
+    applies,
     render_markdown,
     render_terminal,
     write_json,
 )
-from ._worker import ROOT, PackageWorker
+from ._worker import FEATURES, ROOT, PackageWorker
 from ._workloads import (
     LOOPS,
     SCENARIOS,
     Ends,
     LoopName,
+    Outcome,
     Scenario,
     bare_workload,
     channel_workload,
+    compose_workload,
+    forward_workload,
+    get_loop_workload,
+    queue_compose_workload,
     queue_workload,
     run_on_loop,
+    select_idiom_workload,
 )
 
 __all__ = ["main"]
@@ -71,6 +84,12 @@ RESULTS_DIR = ROOT / "benchmarks" / "results"
 IMPLS = (
     Impl(METHODS, "aiochannel (Channel methods)", "#1f77b4"),
     Impl(VIEWS, "aiochannel (sender/receiver views)", "#6baed6"),
+    Impl(
+        ALT,
+        "aiochannel Channel without the feature (select: asyncio.wait idiom, can lose items; "
+        "merge: forwarding tasks; get_many: a get() loop)",
+        "#8c564b",
+    ),
     Impl(QUEUE, "asyncio.Queue", "#ff7f0e"),
     Impl("legacy", "aiochannel 1.4.1", "#9467bd"),
     Impl("anyio", "anyio memory object stream", "#2ca02c"),
@@ -87,21 +106,34 @@ def _baseline_impl(baseline: Baseline) -> Impl:
     return Impl(BASELINE, baseline.label, BASELINE_COLOR)
 
 
-def _skip_reason(impl: str, scenario: Scenario) -> str | None:
+#: The peers that have none of the composition features.
+_WITHOUT_COMPOSITION = ("anyio", "trio", FLOOR, BARE)
+
+
+def _skip_reason(impl: str, scenario: Scenario, workers: dict[str, PackageWorker]) -> str | None:
     """Why ``impl`` is not measured in ``scenario``, or None if it is."""
     if scenario.cancel and impl in ("anyio", "trio"):
         return "not measured in the cancellation scenarios (asyncio-shaped channels only)"
     if scenario.cancel and impl == BARE:
         return "cannot wait, so it has no waiting getters to cancel"
+    if scenario.compose:
+        feature = FEATURES[scenario.compose]
+        if impl in _WITHOUT_COMPOSITION:
+            return f"has no {feature}"
+        worker = workers.get(impl)
+        if worker is not None and scenario.compose not in worker.features:
+            return f"has no {feature}: not measured in this scenario"
     return None
 
 
-def _ours_methods(maxsize: int) -> Ends:
+def _ours_methods(maxsize: int) -> tuple[Channel[int], Channel[int], Callable[[], None]]:
     ch = Channel[int](maxsize)
     return ch, ch, ch.close
 
 
-def _ours_views(maxsize: int) -> Ends:
+def _ours_views(
+    maxsize: int,
+) -> tuple[SendChannel[int], ReceiveChannel[int], Callable[[], None]]:
     ch = Channel[int](maxsize)
     tx, rx = ch.sender, ch.receiver
     return tx, rx, tx.close
@@ -118,12 +150,19 @@ def _mpmc_floor(maxsize: int) -> Ends:
 
 
 class _Runner:
-    """Runs one implementation on one scenario and returns nanoseconds."""
+    """Runs one implementation on one scenario: nanoseconds, and items lost if it can lose any."""
 
     def __init__(self, workers: dict[str, PackageWorker]) -> None:
         self.workers = workers
 
-    def run(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> int:
+    def run(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> Outcome:
+        if impl in self.workers:
+            return Outcome(self.workers[impl].run(scenario.key, n, loop))
+        if scenario.compose:
+            return self._compose(impl, scenario, n, loop)
+        return Outcome(self._plain(impl, scenario, n, loop))
+
+    def _plain(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> int:
         if impl == METHODS:
             return run_on_loop(loop, lambda: channel_workload(_ours_methods, scenario, n))
         if impl == VIEWS:
@@ -139,9 +178,31 @@ class _Runner:
             return run_anyio(scenario, n, loop)
         if impl == "trio":
             return run_trio(scenario, n)
-        if impl in self.workers:
-            return self.workers[impl].run(scenario.key, n, loop)
-        raise ValueError(f"unknown implementation {impl!r}")
+        raise ValueError(f"{impl!r} is not measured in {scenario.key}")
+
+    def _compose(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> Outcome:
+        if impl == METHODS:
+            return Outcome(
+                run_on_loop(
+                    loop, lambda: compose_workload(_ours_methods, select, merge, scenario, n)
+                )
+            )
+        if impl == VIEWS:
+            return Outcome(
+                run_on_loop(loop, lambda: compose_workload(_ours_views, select, merge, scenario, n))
+            )
+        if impl == QUEUE:
+            return run_on_loop(loop, lambda: queue_compose_workload(scenario, n))
+        if impl == ALT:
+            methods = _ours_methods
+            if scenario.compose == "select":
+                return run_on_loop(
+                    loop, lambda: select_idiom_workload(methods, ChannelClosed, scenario, n)
+                )
+            if scenario.compose == "merge":
+                return Outcome(run_on_loop(loop, lambda: forward_workload(methods, scenario, n)))
+            return Outcome(run_on_loop(loop, lambda: get_loop_workload(methods, scenario, n)))
+        raise ValueError(f"{impl!r} is not measured in {scenario.key}")
 
 
 # -- where it ran -------------------------------------------------------------------------------
@@ -459,8 +520,8 @@ def main(argv: list[str] | None = None) -> int:
         skipped: dict[str, dict[str, str]] = {}
         for scenario in scenarios:
             for key in impl_keys:
-                reason = _skip_reason(key, scenario)
-                if reason is not None:
+                reason = _skip_reason(key, scenario, workers)
+                if reason is not None and applies(key, scenario):
                     skipped.setdefault(scenario.key, {})[key] = reason
         meta, machine_line = _meta(args, legacy, baseline, argv)
         results = Results(
@@ -479,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                 (section, key)
                 for section in loops
                 for key in loops[section]
-                if key not in skipped.get(scenario.key, {})
+                if applies(key, scenario) and key not in skipped.get(scenario.key, {})
             ]
             for scenario in scenarios
         }
@@ -505,8 +566,8 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 n = items[scenario.key]
                 for section, key in order:
-                    ns = runner.run(key, scenario, n, _loop(section))
-                    results.add(section, scenario.key, key, ns / n)
+                    ns, lost = runner.run(key, scenario, n, _loop(section))
+                    results.add(section, scenario.key, key, ns / n, lost)
         results.memory, results.memory_labels = _measure_memory(
             args.memory_channels, legacy, baseline
         )

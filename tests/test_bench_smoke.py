@@ -2,11 +2,13 @@
 
 It checks that the harness runs and that its output is well formed: every scenario and
 implementation present (the baseline revision too: the smoke run passes ``--baseline HEAD``),
-the explicit skips of the cancellation scenarios, positive figures, consistent statistics, the
-comparisons against the floor, asyncio.Queue and the baseline, a PNG chart. It does not check
-timings. It needs the ``bench`` extra (anyio, trio, matplotlib), so it skips where only the
-``test`` extra is installed; and it never touches the network: aiochannel 1.4.1 is measured only
-if ``benchmarks/.legacy`` already holds it (``make bench`` installs it).
+the explicit skips of the cancellation and composition scenarios, positive figures, consistent
+statistics, the comparisons against the floor, asyncio.Queue, the baseline and (select, merge,
+get_many) the same without the feature, the items the asyncio.wait idiom lost, a PNG chart; and
+that a baseline revision without select/merge/get_many is skipped there with a note, not a
+crash. It does not check timings. It needs the ``bench`` extra (anyio, trio, matplotlib), so it
+skips where only the ``test`` extra is installed; and it never touches the network: aiochannel
+1.4.1 is measured only if ``benchmarks/.legacy`` already holds it (``make bench`` installs it).
 """
 
 from __future__ import annotations
@@ -38,10 +40,43 @@ SCENARIOS = {
     "burst_nowait": "bursts of 1000 put_nowait, then 1000 get_nowait",
     "cancel_random": "20,000 waiting getters cancelled, random order (ns per cancelled waiter)",
     "cancel_oldest": "20,000 waiting getters cancelled, oldest first (ns per cancelled waiter)",
+    "select_2": "select() over 2 channels, maxsize 64 each, 1 producer round-robin -> 1 consumer",
+    "select_8": "select() over 8 channels, maxsize 64 each, 1 producer round-robin -> 1 consumer",
+    "merge_4": "merge() of 4 channels, maxsize 64 each, 1 producer each -> 1 consumer",
+    "get_many_100": "get_many(100) on a full channel (maxsize 1000, refilled in bursts of 1000)",
 }
 CANCEL_SCENARIOS = {"cancel_random", "cancel_oldest"}
-FLOOR_VARIANTS = {
-    key: "MpmcFloor" if key == "mpmc_4x4" or key in CANCEL_SCENARIOS else "SpscFloor"
+#: The composition scenarios: what they need, and how many channels they have.
+COMPOSE = {
+    "select_2": ("select", 2),
+    "select_8": ("select", 8),
+    "merge_4": ("merge", 4),
+    "get_many_100": ("get_many", 1),
+}
+SELECT_SCENARIOS = {"select_2", "select_8"}
+SELECT_IDIOM = "Channel + asyncio.wait(FIRST_COMPLETED) over a get() task per channel"
+#: The labels of the ``alt`` and asyncio.Queue rows in each composition scenario.
+COMPOSE_LABELS = {
+    "select_2": (
+        f"{SELECT_IDIOM} (can lose items)",
+        "asyncio.Queue + asyncio.wait idiom (can lose items)",
+    ),
+    "select_8": (
+        f"{SELECT_IDIOM} (can lose items)",
+        "asyncio.Queue + asyncio.wait idiom (can lose items)",
+    ),
+    "merge_4": (
+        "Channel + a forwarding task per input into one Channel",
+        "asyncio.Queue + a forwarding task per input into one Queue",
+    ),
+    "get_many_100": ("Channel, a loop of await get()", "asyncio.Queue, a loop of await get()"),
+}
+FLOOR_VARIANTS: dict[str, str | None] = {
+    key: None
+    if key in COMPOSE
+    else "MpmcFloor"
+    if key == "mpmc_4x4" or key in CANCEL_SCENARIOS
+    else "SpscFloor"
     for key in SCENARIOS
 }
 WITH_LEGACY: set[str] = {"legacy"} if LEGACY else set()
@@ -58,6 +93,8 @@ ON_ASYNCIO: set[str] = {
 ON_UVLOOP: set[str] = ON_ASYNCIO - {"trio"}
 #: Not measured in the cancellation scenarios, and said so.
 SKIPPED_IN_CANCEL = {"anyio", "trio", "bare"}
+#: Not measured in the composition scenarios, and said so (1.4.1 has none of the features).
+SKIPPED_IN_COMPOSE = {"anyio", "trio", "floor", "bare"} | WITH_LEGACY
 MEMORY: set[str] = {"ours", "ours_views", "baseline", "queue", "anyio", "trio"} | WITH_LEGACY
 SPREAD_KEYS = {"median", "q1", "q3", "min", "max"}
 
@@ -125,7 +162,7 @@ def _spread(value: object) -> dict[str, float]:
 def test_results_json(smoke: tuple[Path, str]) -> None:
     out, _ = smoke
     doc = _obj(json.loads((out / "results.json").read_text(encoding="utf-8")))
-    assert doc["schema"] == 2
+    assert doc["schema"] == 3
 
     meta = _obj(doc["meta"])
     assert meta["repetitions"] == 1
@@ -170,6 +207,13 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
         assert scenario["cancel"] == (
             key.removeprefix("cancel_") if key in CANCEL_SCENARIOS else None
         )
+        compose, channels = COMPOSE.get(key, (None, None))
+        assert scenario["compose"] == compose
+        assert scenario["channels"] == channels
+        assert scenario["batch"] == (100 if key == "get_many_100" else None)
+    assert _obj(doc["labels_per_scenario"]) == {
+        key: {"alt": alt, "queue": queue} for key, (alt, queue) in COMPOSE_LABELS.items()
+    }
 
     sections = _obj(doc["sections"])
     assert list(sections) == ["asyncio", "uvloop"]
@@ -190,12 +234,39 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
                 assert set(skipped) == expected & SKIPPED_IN_CANCEL, (section, key)
                 for reason in skipped.values():
                     assert isinstance(_obj(reason)["reason"], str)
+            elif key in COMPOSE:
+                # HEAD, the baseline, has every feature: it is measured.
+                assert set(results) == (expected - SKIPPED_IN_COMPOSE) | {"alt"}, (section, key)
+                assert set(skipped) == expected & SKIPPED_IN_COMPOSE, (section, key)
+                feature = COMPOSE[key][0]
+                for value in skipped.values():
+                    reason = _obj(value)["reason"]
+                    assert isinstance(reason, str)
+                    assert reason.startswith(f"has no {feature}()")
+                alt, queue = COMPOSE_LABELS[key]
+                assert _obj(results["alt"])["label"] == alt
+                assert _obj(results["queue"])["label"] == queue
             else:
                 assert set(results) == expected, (section, key)
                 assert skipped == {}
             for impl, value in results.items():
                 cell = _obj(value)
                 assert cell["loop"] == ("trio" if impl == "trio" else section)
+                if key in SELECT_SCENARIOS and impl in ("alt", "queue"):
+                    # The asyncio.wait idiom: what it lost, and its ns per item received.
+                    lost = cell["items_lost_per_run"]
+                    assert isinstance(lost, list)
+                    (gone,) = cast("list[object]", lost)
+                    assert isinstance(gone, int)
+                    assert 0 <= gone < items
+                    received = _spread(cell["ns_per_item_received"])
+                    assert received["median"] == pytest.approx(
+                        _spread(cell["ns_per_item"])["median"] * items / (items - gone)
+                    )
+                    _spread(cell["paired_ratio_per_item_received_to_methods"])
+                else:
+                    assert "items_lost_per_run" not in cell
+                    assert "ns_per_item_received" not in cell
                 ns = _spread(cell["ns_per_item"])
                 rate = _spread(cell["items_per_s"])
                 assert rate["median"] == pytest.approx(1e9 / ns["median"])
@@ -213,7 +284,9 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
             for ours in ("ours", "ours_views"):
                 versus = _obj(against[ours])
                 references = {"queue", "floor", "baseline"}
-                if key not in CANCEL_SCENARIOS:
+                if key in COMPOSE:
+                    references = {"queue", "alt", "baseline"}
+                elif key not in CANCEL_SCENARIOS:
                     references.add("bare")
                 assert set(versus) == references
                 for reference in references:
@@ -242,10 +315,25 @@ def test_markdown_and_terminal_tables(smoke: tuple[Path, str]) -> None:
     baseline = f"aiochannel at {HEAD_SHORT}"
     for key, title in SCENARIOS.items():
         assert f"| {title} | aiochannel (Channel methods) |" in markdown
-        assert f"| {title} | asyncio.Queue |" in markdown
         assert f"| {title} | {baseline} |" in markdown
-        assert f"| {title} | floor (guarantee-preserving hand-off) |" in markdown
         assert f"-- {title} (" in stdout
+        if key in COMPOSE:
+            alt, queue = COMPOSE_LABELS[key]
+            feature = COMPOSE[key][0]
+            assert f"| {title} | {alt} |" in markdown
+            assert f"| {title} | {queue} |" in markdown
+            assert f"- {title}: ours / {alt} = " in markdown
+            assert f"- {title}: ours / {queue} = " in markdown
+            for peer in ("anyio memory object stream", "floor (guarantee-preserving hand-off)"):
+                assert f"| {title} | {peer} | skipped: has no {feature}() |" in markdown
+            if key in SELECT_SCENARIOS:
+                assert f"- {title}: {alt}: lost " in markdown
+                assert f"- {title}: {queue}: lost " in markdown
+            for section in ("asyncio", "uvloop"):
+                assert f"| {key} | {section} |" in markdown
+            continue
+        assert f"| {title} | asyncio.Queue |" in markdown
+        assert f"| {title} | floor (guarantee-preserving hand-off) |" in markdown
         if key in CANCEL_SCENARIOS:
             assert f"| {title} | anyio memory object stream | skipped: " in markdown
             assert f"| {title} | bare deque (no-op await per put/get) | skipped: " in markdown
@@ -258,15 +346,17 @@ def test_markdown_and_terminal_tables(smoke: tuple[Path, str]) -> None:
         assert "ours / floor (MpmcFloor) = " in text
         assert "ours / asyncio.Queue = " in text
         assert f"ours vs {baseline} (before -> after): " in text
-    assert stdout.count("skipped: anyio memory object stream: ") == 4  # 2 scenarios x 2 loops
-    assert stdout.count("skipped: trio memory channel (trio loop): ") == 2  # default loop only
+    # (2 cancellation + 4 composition scenarios) x 2 loops; trio on the default loop only
+    assert stdout.count("skipped: anyio memory object stream: ") == 12
+    assert stdout.count("skipped: trio memory channel (trio loop): ") == 6
+    assert stdout.count(": has no select()") == 2 * 2 * len(SKIPPED_IN_COMPOSE - {"trio"}) + 2
     assert ("aiochannel 1.4.1" in markdown) is LEGACY
     assert "== uvloop ==" in stdout
     assert "== summary: aiochannel (Channel methods) against the references ==" in stdout
     assert "## Summary: aiochannel (Channel methods) against the references" in markdown
     assert (
-        f"| scenario | loop | ours ns/item | ours / Queue | ours / floor | ours vs {HEAD_SHORT} |"
-        in markdown
+        "| scenario | loop | ours ns/item | ours / Queue | ours / floor | ours / without | "
+        f"ours vs {HEAD_SHORT} |" in markdown
     )
     assert "== idle memory per channel (tracemalloc) ==" in stdout
 
@@ -318,3 +408,46 @@ def test_a_baseline_is_extracted_once(tmp_path: Path) -> None:
     assert again == Baseline(str(HEAD_SHORT), str(HEAD), str(HEAD_SHORT), first.package_dir)
     assert init.stat().st_mtime_ns == stamp  # not extracted again
     assert [path.name for path in tmp_path.iterdir()] == [str(HEAD)]  # no partial copy left
+
+
+#: A revision before select(), merge() and get_many() (issue 16), measured as a baseline.
+BEFORE_COMPOSITION = "7be6e03"
+
+
+def test_a_baseline_without_the_features_is_skipped_there(tmp_path: Path) -> None:
+    if _git("rev-parse", "--verify", "--quiet", f"{BEFORE_COMPOSITION}^{{commit}}") is None:
+        pytest.skip(f"{BEFORE_COMPOSITION} is not in this clone's history")
+    short = _git("rev-parse", "--short", BEFORE_COMPOSITION)
+    keys = ("spsc_unbounded", "select_2", "merge_4", "get_many_100")
+    done = _run(
+        "--quick",
+        *(arg for key in keys for arg in ("--scenario", key)),
+        "--loop",
+        "asyncio",
+        "--peer",
+        "queue",
+        "--peer",
+        "alt",
+        "--baseline",
+        BEFORE_COMPOSITION,
+        "--baseline-dir",
+        str(tmp_path / "baselines"),
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    doc = _obj(json.loads((tmp_path / "results.json").read_text(encoding="utf-8")))
+    section = _obj(_obj(doc["sections"])["asyncio"])
+    plain = _obj(section["spsc_unbounded"])
+    assert set(_obj(plain["results"])) == {"ours", "ours_views", "baseline", "queue"}
+    assert "baseline" in _obj(_obj(plain["ours_against"])["ours"])
+    for key in keys[1:]:
+        feature = COMPOSE[key][0]
+        scenario = _obj(section[key])
+        assert set(_obj(scenario["results"])) == {"ours", "ours_views", "alt", "queue"}
+        reason = f"has no {feature}(): not measured in this scenario"
+        assert _obj(scenario["skipped"]) == {
+            "baseline": {"label": f"aiochannel at {short}", "reason": reason}
+        }
+        assert set(_obj(_obj(scenario["ours_against"])["ours"])) == {"queue", "alt"}
+        assert f"  => skipped: aiochannel at {short}: {reason}\n" in done.stdout
