@@ -364,3 +364,14 @@ def test_a_stranded_select_whose_coroutine_is_closed_touches_nothing() -> None:
     coro.close()  # as the garbage collector would: the select withdraws, from a closed loop
     a.put_nowait(1)  # the stranded entries are passed over
     assert a.get_nowait() == 1
+
+
+def test_duplicates_among_many_ends_and_select_nowait_over_a_merged_end() -> None:
+    a: Channel[int] = Channel()
+    b: Channel[int] = Channel()
+    with pytest.raises(ValueError, match=r"^select_nowait\(\) got the same receive end twice"):
+        select_nowait(a, b, a)
+    merged = merge(a, b)
+    b.put_nowait(3)
+    sel = select_nowait(merged, Channel[int]())
+    assert (sel.channel is merged, sel.item) == (True, 3)

@@ -15,7 +15,7 @@ from typing_extensions import Self
 from ._channel import checked_max_items
 from ._errors import ChannelClosed, ChannelEmpty
 from ._protocols import ReceiveChannel
-from ._select import Source, SourceGroup, Wait, choose, sources_of, take, wait_for_one
+from ._select import Source, SourceGroup, Wait, sources_of, wait_for_one
 from ._statistics import ChannelStatistics
 
 __all__ = ["MergedReceiver", "merge"]
@@ -42,12 +42,39 @@ class MergedReceiver(SourceGroup[T]):
     hung up.
     """
 
-    __slots__ = ("__weakref__", "_hung_up", "_waits")
+    __slots__ = ("__weakref__", "_hung_up", "_next", "_waits")
 
     def __init__(self, inputs: list[Source[T]]) -> None:
         super().__init__(inputs)
         self._hung_up = False
         self._waits: set[Wait] = set()
+        #: Where the next look for a ready input starts: inputs take turns.
+        self._next = 0
+
+    def _poll(self, keep_errors: bool = False) -> tuple[T] | None:
+        """Take from the next input (in turn) that is ready now: ``(item,)``, or ``None`` if
+        none is. An input found closed and drained is dropped, or raises its error; with
+        ``keep_errors``, an input closed with an error stops the poll instead (``None``), and is
+        left for the next get to report."""
+        while True:
+            inputs = self._inputs
+            n = len(inputs)
+            start = self._next
+            for k in range(n):
+                i = (start + k) % n
+                source = inputs[i]
+                state = source.state
+                if state.ready():
+                    self._next = i + 1
+                    try:
+                        return (state.take_ready(),)
+                    except ChannelClosed as closed:
+                        if keep_errors and closed.__cause__ is not None:
+                            return None
+                        self._drop(source, closed)
+                        break
+            else:
+                return None
 
     def _ends(self) -> list[ReceiveChannel[T]]:
         seen: list[ReceiveChannel[T]] = []
@@ -100,6 +127,9 @@ class MergedReceiver(SourceGroup[T]):
         while True:
             if self._hung_up:
                 raise ChannelClosed(HUNG_UP)
+            ready = self._poll()
+            if ready is not None:
+                return ready[0]
             inputs = self._inputs
             if not inputs:
                 raise ChannelClosed("channel is closed")
@@ -113,19 +143,14 @@ class MergedReceiver(SourceGroup[T]):
 
         Raises ``ChannelClosed`` as ``get()``, else ``ChannelEmpty`` if no input has an item.
         """
-        while True:
-            if self._hung_up:
-                raise ChannelClosed(HUNG_UP)
-            inputs = self._inputs
-            if not inputs:
-                raise ChannelClosed("channel is closed")
-            i = choose(inputs, False)
-            if i < 0:
-                raise ChannelEmpty("channel is empty")
-            taken = take(inputs[i])
-            if not isinstance(taken, ChannelClosed):
-                return taken[0]
-            self._drop(inputs[i], taken)
+        if self._hung_up:
+            raise ChannelClosed(HUNG_UP)
+        ready = self._poll()
+        if ready is not None:
+            return ready[0]
+        if not self._inputs:
+            raise ChannelClosed("channel is closed")
+        raise ChannelEmpty("channel is empty")
 
     def _drop(self, source: Source[T] | None, closed: ChannelClosed) -> None:
         """``source`` is closed and drained: go on without it, or raise its error."""
@@ -150,17 +175,11 @@ class MergedReceiver(SourceGroup[T]):
         return self._more([self.get_nowait()], limit)
 
     def _more(self, taken: list[T], limit: int) -> list[T]:
-        while len(taken) < limit and not self._hung_up and self._inputs:
-            i = choose(self._inputs, False)
-            if i < 0:
+        while len(taken) < limit and not self._hung_up:
+            ready = self._poll(keep_errors=True)
+            if ready is None:
                 break
-            got = take(self._inputs[i])
-            if isinstance(got, ChannelClosed):
-                if got.__cause__ is not None:
-                    break  # reported by the next get
-                del self._inputs[i]  # (no await since choose(): i is still right)
-            else:
-                taken.append(got[0])
+            taken.append(ready[0])
         return taken
 
     def hang_up(self) -> None:

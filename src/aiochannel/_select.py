@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from asyncio import AbstractEventLoop, Future, get_running_loop
+from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar, overload
 
 from typing_extensions import TypeIs
@@ -245,16 +246,61 @@ class Entry:
 
 def choose(sources: list[Source[T]], biased: bool) -> int:
     """The index of a source that is ready (the first, or one at random), or ``-1``."""
-    if biased:
-        for i, source in enumerate(sources):
-            if source.state.ready():
+    return choose_state([source.state for source in sources], biased)
+
+
+def choose_state(states: Sequence[Selectable[T]], biased: bool) -> int:
+    """The index of a ready state: the first, or one uniformly at random among the ready ones
+    (reservoir sampling: the n-th ready one replaces the choice with probability 1/n); ``-1``."""
+    chosen = -1
+    ready = 0
+    for i, state in enumerate(states):
+        if state.ready():
+            if biased:
                 return i
-        return -1
-    ready = [i for i, source in enumerate(sources) if source.state.ready()]
-    if not ready:
-        return -1
-    # Fairness, not secrecy: the module's generator is right here.
-    return ready[0] if len(ready) == 1 else random.choice(ready)  # noqa: S311
+            ready += 1
+            # Fairness, not secrecy: the module's generator is right here.
+            if ready == 1 or random.random() * ready < 1.0:  # noqa: S311
+                chosen = i
+    return chosen
+
+
+def _plain_states(
+    channels: tuple[ReceiveChannel[object], ...],
+) -> list[ChannelState[object]] | None:
+    """The states of ``channels`` if they are all ends of channels, none twice; else ``None``
+    (the full path then sorts them out, and reports what is wrong)."""
+    states: list[ChannelState[object]] = []
+    for end in channels:
+        if not isinstance(end, ChannelReceiver):
+            return None
+        receiver: ChannelReceiver[object] = end
+        states.append(_rx_of(receiver))
+    n = len(channels)
+    if n == 2:
+        if channels[0] is channels[1]:
+            return None
+    elif n > 2 and len({id(end) for end in channels}) != n:
+        return None
+    return states if n else None
+
+
+def _select_ready(
+    channels: tuple[ReceiveChannel[object], ...], biased: bool
+) -> Selected[object] | None:
+    """The fast path of ``select``: take from a channel that is ready now, without setting up
+    a wait; ``None`` if none is (or the ends are not all channel ends)."""
+    states = _plain_states(channels)
+    if states is None:
+        return None
+    i = choose_state(states, biased)
+    if i < 0:
+        return None
+    end = channels[i]
+    try:
+        return Selected(end, (states[i].take_ready(),))
+    except ChannelClosed as exc:
+        return Selected(end, None, exc)
 
 
 def take(source: Source[T]) -> tuple[T] | ChannelClosed:
@@ -417,6 +463,9 @@ async def select(*channels: ReceiveChannel[object], biased: bool = False) -> Sel
     promised to it goes back to its channel (to the next waiting getter, or the head). A select
     that returned took exactly ``item`` from exactly ``channel``.
     """
+    selected = _select_ready(channels, biased)
+    if selected is not None:
+        return selected
     source, taken = await wait_for_one(sources_of(channels, "select"), biased)
     assert source is not None  # only a merged end's own waits end without one
     return _result(source, taken)
@@ -486,6 +535,9 @@ def select_nowait(*channels: ReceiveChannel[object], biased: bool = False) -> Se
 
     Raises ``ChannelEmpty`` if none is ready, and ``TypeError`` / ``ValueError`` as ``select()``.
     """
+    selected = _select_ready(channels, biased)
+    if selected is not None:
+        return selected
     sources = sources_of(channels, "select_nowait")
     i = choose(sources, biased)
     if i < 0:
