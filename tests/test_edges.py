@@ -628,3 +628,15 @@ async def test_a_wait_left_by_another_exception_leaves_its_line() -> None:
     ch.put_nowait(2)  # not promised to the departed getter
     assert await ahead == 1
     assert ch.get_nowait() == 2
+
+
+def test_get_nowait_many_takes_what_waiters_of_a_closed_loop_held(kind: str) -> None:
+    ch: Channel[int] = Channel()
+    loop = LOOPS[kind]()
+    getters = [loop.create_task(_awaited(ch.get())) for _ in range(2)]
+    loop.run_until_complete(asyncio.sleep(0))
+    for i in (1, 2):
+        ch.put_nowait(i)  # promised to the getters, which never resume
+    loop.close()
+    assert not any(g.done() for g in getters)
+    assert ch.get_nowait_many(5) == [1, 2]  # nothing available: the stranded ones are reaped

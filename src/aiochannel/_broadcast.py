@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from asyncio import Future, get_running_loop
 from collections import deque
-from types import TracebackType
 from typing import Generic, Literal, TypeVar
 
 from typing_extensions import Self
 
-from ._channel import checked_error, checked_maxsize, checked_overflow
+from ._channel import ClosesOnExit, checked_error, checked_maxsize, checked_overflow
 from ._errors import ChannelClosed, ChannelFull, ChannelLagged
 from ._follow import Follower, Hub, Subscriber, wake_all, wake_first
 from ._protocols import ReceiveChannel, SendChannel
@@ -240,7 +239,7 @@ class BroadcastFollower(Follower[T]):
         return type(self)(b, self.cursor)
 
 
-class Broadcast(Generic[T]):
+class Broadcast(Generic[T], ClosesOnExit):
     """A send end whose every item goes to every subscriber that subscribed before it was put.
 
     ``maxsize`` (>= 1) bounds how far the slowest subscriber may fall behind. ``overflow``:
@@ -376,28 +375,6 @@ class Broadcast(Generic[T]):
     async def join(self) -> None:
         """Wait until the broadcast is closed and every subscriber has read everything."""
         await self._hub.join()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close(exc_value)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close(exc_value)
 
     def __repr__(self) -> str:
         hub = self._hub

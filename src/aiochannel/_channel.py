@@ -104,7 +104,40 @@ class ChannelEnd(Generic[T]):
         self._rx = rx
 
 
-class ChannelSender(ChannelEnd[T]):
+class ClosesOnExit:
+    """``with`` / ``async with`` for a send handle: gives it back, and closes it on exit. Leaving
+    by an exception (any, cancellation included) closes it with that exception as the error, so
+    that a failed producer is not taken for a finished one."""
+
+    __slots__ = ()
+
+    def close(self, error: BaseException | None = None) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close(exc_value)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close(exc_value)
+
+
+class ChannelSender(ChannelEnd[T], ClosesOnExit):
     """A send handle of a channel (``Channel.sender``, or a clone), and the send operations of a
     channel."""
 
@@ -205,31 +238,6 @@ class ChannelSender(ChannelEnd[T]):
         s.clone_sender(self._handle())
         return type(self)(s)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Close this handle; leaving by an exception (any, cancellation included) closes it with
-        that exception as the error, so that a failed producer is not taken for a finished one."""
-        self.close(exc_value)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """As ``__exit__``."""
-        self.close(exc_value)
-
 
 class ChannelReceiver(ChannelEnd[T]):
     """A receive handle of a channel (``Channel.receiver``, or a clone), and the receive
@@ -307,20 +315,8 @@ class ChannelReceiver(ChannelEnd[T]):
         s = self._rx
         if s.items:
             return s.take_many(limit)
-        getter = s.enqueue_getter(self._owner or self)
-        if getter is None:
-            raise s.closed_error()
-        try:
-            promised = await getter
-        except BaseException:
-            s.abandon_getter(getter)
-            raise
-        if self._rx is not s:  # this handle hung up while the get waited
-            s.abandon_getter(getter)
-            raise self._rx.closed_error()
-        if not promised:
-            raise s.closed_error()
-        return s.claim_many(limit)
+        item = await self.get()  # waits (no await follows: this handle is still open)
+        return self._rx.and_more(item, limit)
 
     def get_nowait_many(self, max_items: int) -> list[T]:
         """Remove and return every item available now, oldest first, up to ``max_items``.
@@ -332,7 +328,8 @@ class ChannelReceiver(ChannelEnd[T]):
         s = self._rx
         if s.items:
             return s.take_many(limit)
-        return s.take_many_again(limit)
+        item = self.get_nowait()  # raises, or an item that came back from a closed loop
+        return self._rx.and_more(item, limit)
 
     def hang_up(self) -> None:
         """Give up this receive handle; idempotent. When the last open receive handle hangs up,

@@ -718,17 +718,8 @@ class ChannelState(Generic[T]):
         self.refresh()
         return taken
 
-    def take_many_again(self, limit: int) -> list[T]:
-        """``get_nowait_many`` found nothing available: as ``take_again``, then what else came
-        back, up to ``limit``."""
-        return self.and_more(self.take_again(), limit)
-
-    def claim_many(self, limit: int) -> list[T]:
-        """For a woken getter of up to ``limit`` items: its promised item, then what else is
-        available, up to ``limit``, without waiting again."""
-        return self.and_more(self.claim(), limit)
-
     def and_more(self, item: T, limit: int) -> list[T]:
+        """``item``, then what else is available, up to ``limit`` in all (without waiting)."""
         if limit > 1 and self.items:
             return [item, *self.take_many(limit - 1)]
         return [item]

@@ -8,12 +8,11 @@ the next ``set``; versions superseded before a subscriber looks are skipped.
 from __future__ import annotations
 
 from asyncio import Future, get_running_loop
-from types import TracebackType
 from typing import Generic, TypeVar
 
 from typing_extensions import Self
 
-from ._channel import checked_error
+from ._channel import ClosesOnExit, checked_error
 from ._errors import ChannelClosed
 from ._follow import Follower, Hub, Subscriber, wake_all
 from ._protocols import ReceiveChannel, SendChannel
@@ -173,7 +172,7 @@ class Watch(Generic[T]):
         return f"<Watch value={self._hub.value!r}{closed}>"
 
 
-class WatchSender(Generic[T]):
+class WatchSender(Generic[T], ClosesOnExit):
     """A send handle of a ``Watch``: ``put`` sets the value; ``maxsize`` is 0, ``full()`` never
     true and ``qsize()`` 0 (a watch holds one value, not a queue); the watch closes with its last
     send handle."""
@@ -244,28 +243,6 @@ class WatchSender(Generic[T]):
     async def join(self) -> None:
         """Wait until the watch is closed."""
         await self._hub.join()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close(exc_value)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close(exc_value)
 
     def __repr__(self) -> str:
         return f"<SendChannel of {Watch.__name__} value={self._hub.value!r}>"
