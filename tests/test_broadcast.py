@@ -300,7 +300,9 @@ async def test_watch_sender_sets_the_value_and_never_waits() -> None:
 @pytest.mark.parametrize("seed", range(12))
 async def test_subscribers_joining_lagging_leaving_and_cancelled(seed: int, lossy: bool) -> None:
     """Each subscriber's sequence: exactly the items put after it subscribed, in order
-    (lossless); or an in-order subsequence of them whose missed counts add up (lossy)."""
+    (lossless); or an in-order subsequence of them whose missed counts add up (lossy). Some
+    subscribers are read by two tasks at once: between them they take each item once, each in
+    order, and both end once the subscriber is drained."""
     rng = random.Random(seed)
     b: Broadcast[int] = Broadcast(
         rng.choice((1, 2, 4)), overflow="drop_oldest" if lossy else "wait"
@@ -308,12 +310,39 @@ async def test_subscribers_joining_lagging_leaving_and_cancelled(seed: int, loss
     sent: list[int] = []
     records: list[tuple[int, list[int], list[int], bool]] = []  # start, got, missed, left early
 
+    async def read(
+        sub: ReceiveChannel[int], r: random.Random, got: list[int], missed: list[int]
+    ) -> list[int]:
+        mine: list[int] = []
+        while True:
+            try:
+                if r.random() < 0.3:
+                    item = await asyncio.wait_for(sub.get(), r.choice((0, 0.0005, 0.002)))
+                else:
+                    item = await sub.get()
+            except asyncio.TimeoutError:
+                continue
+            except ChannelLagged as exc:
+                missed.append(exc.missed)
+                continue
+            except ChannelClosed:
+                return mine
+            got.append(item)
+            mine.append(item)
+            if r.random() < 0.2:
+                await asyncio.sleep(0)
+
     async def subscriber(k: int) -> None:
         r = random.Random(f"{seed}/{k}")
         start = len(sent)
         sub = b.subscribe()
         got: list[int] = []
         missed: list[int] = []
+        if r.random() < 0.3:  # two readers of one subscriber, to the end
+            mine = await asyncio.gather(read(sub, r, got, missed), read(sub, r, got, missed))
+            assert all(part == sorted(part) for part in mine)
+            records.append((start, sorted(got), missed, False))
+            return
         leave_after = r.randint(0, 40) if r.random() < 0.3 else None
         while leave_after is None or len(got) < leave_after:
             try:
@@ -347,6 +376,7 @@ async def test_subscribers_joining_lagging_leaving_and_cancelled(seed: int, loss
     await settle(1)
     await asyncio.wait_for(producer(), GUARD)
     await asyncio.wait_for(asyncio.gather(*readers), GUARD)
+    assert len(records) == len(readers)
     for start, got, missed, left in records:
         expected = sent[start:]
         if not lossy:
@@ -355,6 +385,53 @@ async def test_subscribers_joining_lagging_leaving_and_cancelled(seed: int, loss
                 assert got == expected
         else:
             assert got == sorted(got)
+            assert len(set(got)) == len(got)
             assert set(got) <= set(expected)
             if not left:
                 assert len(got) + sum(missed) == len(expected)
+
+
+@pytest.mark.parametrize("seed", range(12))
+async def test_watch_subscribers_with_several_readers_and_timeouts(seed: int) -> None:
+    """Every reader of a subscriber sees increasing values; between them the readers of one
+    subscriber see each value at most once; and once the watch is closed they all end, after
+    one of them has seen the last value."""
+    rng = random.Random(seed)
+    w = Watch(-1)
+    last = 199
+
+    async def read(sub: ReceiveChannel[int], r: random.Random) -> list[int]:
+        seen: list[int] = []
+        while True:
+            try:
+                if r.random() < 0.3:
+                    seen.append(await asyncio.wait_for(sub.get(), r.choice((0, 0.0005))))
+                else:
+                    seen.append(await sub.get())
+            except asyncio.TimeoutError:
+                continue
+            except ChannelClosed:
+                return seen
+            if r.random() < 0.3:
+                await asyncio.sleep(0)
+
+    async def subscriber(k: int) -> list[list[int]]:
+        r = random.Random(f"{seed}/{k}")
+        sub = w.subscribe()
+        return await asyncio.gather(*(read(sub, r) for _ in range(r.choice((1, 2, 3)))))
+
+    async def producer() -> None:
+        for i in range(last + 1):
+            w.set(i)
+            if rng.random() < 0.5:
+                await asyncio.sleep(0)
+        w.close()
+
+    readers = [asyncio.ensure_future(subscriber(k)) for k in range(4)]
+    await settle(1)
+    await asyncio.wait_for(producer(), GUARD)
+    for by_reader in await asyncio.wait_for(asyncio.gather(*readers), GUARD):
+        assert all(seen == sorted(seen) for seen in by_reader)
+        seen_by_any = [value for seen in by_reader for value in seen]
+        assert len(set(seen_by_any)) == len(seen_by_any)
+        assert max(seen_by_any) == last

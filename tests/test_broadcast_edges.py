@@ -448,3 +448,36 @@ async def test_a_put_through_an_open_handle_of_a_closed_broadcast_raises() -> No
         tx.put_nowait(1)
     with pytest.raises(ChannelClosed):
         await tx.put(1)
+
+
+@pytest.mark.parametrize("hub", ["Broadcast", "Watch"])
+async def test_readers_left_waiting_behind_the_last_item_end_once_it_is_read(hub: str) -> None:
+    """Two readers of one subscriber, one item, then close: the first reader takes the item;
+    the second, which was still waiting behind it, is told closed instead of waiting forever."""
+    b: Broadcast[int] = Broadcast(4)
+    w = Watch(0)
+    sub = b.subscribe() if hub == "Broadcast" else w.subscribe()
+    if hub == "Watch":
+        assert sub.get_nowait() == 0
+    first, second = spawn([sub.get(), sub.get()])
+    await settle()
+    if hub == "Broadcast":
+        b.put_nowait(1)
+        b.close()
+    else:
+        w.set(1)
+        w.close()
+    assert await outcomes([first, second]) == [1, "ChannelClosed: channel is closed"]
+    assert sub.statistics().waiting_getters == 0
+
+
+async def test_a_lagged_subscriber_counts_only_the_items_kept() -> None:
+    b: Broadcast[int] = Broadcast(2, overflow="drop_oldest")
+    sub = b.subscribe()
+    for i in range(5):
+        b.put_nowait(i)
+    assert (sub.qsize(), sub.statistics().qsize, sub.empty()) == (2, 2, False)
+    assert repr(sub) == "<Broadcast subscriber qsize=2>"
+    with pytest.raises(ChannelLagged):
+        sub.get_nowait()
+    assert (sub.qsize(), sub.get_nowait_many(5)) == (2, [3, 4])

@@ -83,7 +83,7 @@ class BroadcastHub(Hub, Generic[T]):
         self.joiners.clear()
 
     def has_waiters(self) -> bool:
-        return bool(self.followers or self.putters or self.joiners)
+        return bool(self.followers or self.woken or self.putters or self.joiners)
 
     def offer(self, item: T) -> bool:
         """Add ``item`` if the slowest subscriber has room for it (or, lossy, dropping the oldest
@@ -207,7 +207,8 @@ class BroadcastFollower(Follower[T]):
         if self.hung_up:
             return 0
         b = self.b
-        return b.head + len(b.buf) - self.cursor
+        # Behind the head once lagged: the dropped items are not there to read.
+        return b.head + len(b.buf) - max(self.cursor, b.head)
 
     def read(self) -> T:
         b = self.b
@@ -237,6 +238,48 @@ class BroadcastFollower(Follower[T]):
         for i in range(max(0, self.cursor - b.head), len(pending)):
             pending[i] += 1
         return type(self)(b, self.cursor)
+
+
+class BroadcastSubscriber(Subscriber[T]):
+    """A subscriber of a ``Broadcast``."""
+
+    __slots__ = ("_follower_of_broadcast",)
+
+    def __init__(self, follower: BroadcastFollower[T], kind: str = "Broadcast") -> None:
+        super().__init__(follower, kind)
+        self._follower_of_broadcast = follower
+
+    # A broadcast pays a get per subscriber and item: ``get`` and ``__anext__`` read an item
+    # that is there and not reserved with BroadcastFollower.read() inlined, one call instead of
+    # four (get, free, available, read); everything else takes Subscriber's way.
+
+    async def get(self) -> T:
+        follower = self._follower_of_broadcast
+        b = follower.b
+        i = follower.cursor - b.head
+        if i >= 0 and i + follower.woken < len(b.buf) and not follower.hung_up:
+            item = b.buf[i]
+            pending = b.pending
+            pending[i] -= 1
+            follower.cursor += 1
+            if i == 0 and pending[0] <= 0:
+                b.release()
+            return item
+        return await super().get()
+
+    async def __anext__(self) -> T:
+        follower = self._follower_of_broadcast
+        b = follower.b
+        i = follower.cursor - b.head
+        if i >= 0 and i + follower.woken < len(b.buf) and not follower.hung_up:
+            item = b.buf[i]
+            pending = b.pending
+            pending[i] -= 1
+            follower.cursor += 1
+            if i == 0 and pending[0] <= 0:
+                b.release()
+            return item
+        return await super().__anext__()
 
 
 class Broadcast(Generic[T], ClosesOnExit):
@@ -299,7 +342,7 @@ class Broadcast(Generic[T], ClosesOnExit):
         """A new subscriber, which receives every item put from now on, in order. Subscribing to
         a closed broadcast gives a subscriber that is closed and drained."""
         hub = self._hub
-        return Subscriber(BroadcastFollower(hub, hub.head + len(hub.buf)), "Broadcast")
+        return BroadcastSubscriber(BroadcastFollower(hub, hub.head + len(hub.buf)))
 
     def _check_open(self) -> None:
         if not self._open:

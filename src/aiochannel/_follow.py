@@ -60,14 +60,17 @@ def wake_all(line: Iterable[Waiter], value: bool) -> None:
 class Hub:
     """What the followers of one hub share: closing, and the loop their readers wait on."""
 
-    __slots__ = ("closed", "error", "followers", "loop", "maxsize", "thread")
+    __slots__ = ("closed", "error", "followers", "loop", "maxsize", "thread", "woken")
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self.closed = False
         self.error: BaseException | None = None
-        #: Followers with readers waiting or woken (an insertion-ordered set).
+        #: Followers with readers waiting, to wake when something new comes (insertion-ordered
+        #: sets); and those with readers woken that have not resumed, for ``busy`` and ``reap``.
+        #: A put looks at the first only: a reader woken and not resumed needs no second wake-up.
         self.followers: dict[Follower[object], None] = {}
+        self.woken: dict[Follower[object], None] = {}
         self.loop: ref[AbstractEventLoop] | None = None
         self.thread = 0
 
@@ -82,7 +85,7 @@ class Hub:
 
     def busy(self) -> bool:
         """Whether a task waits on the hub (cancelled ones do not count)."""
-        return any(f.woken or any(not w.done() for w in f.getters) for f in self.followers)
+        return bool(self.woken) or any(any(not w.done() for w in f.getters) for f in self.followers)
 
     def ours(self, waiter: Waiter) -> bool:
         """Whether a waiter that leaves may change the state (see ``ChannelState.ours``)."""
@@ -109,10 +112,11 @@ class Hub:
 
     def reap(self) -> None:
         """Forget the waiters of a closed loop: they never resume."""
-        for follower in self.followers:
+        for follower in (*self.followers, *self.woken):
             follower.getters.clear()
             follower.woken = 0
         self.followers.clear()
+        self.woken.clear()
 
     def has_waiters(self) -> bool:
         """Whether anything waits on the hub (its followers' readers, and each hub's own)."""
@@ -203,9 +207,16 @@ class Follower(Generic[T_co]):
         self.note_waiting()
 
     def note_waiting(self) -> None:
-        """Keep the hub's set of followers with readers waiting or woken up to date."""
-        if not self.getters and not self.woken:
-            self.hub.followers.pop(self, None)
+        """Keep the hub's sets of followers with readers waiting, and woken, up to date."""
+        hub = self.hub
+        if self.getters:
+            hub.followers[self] = None
+        else:
+            hub.followers.pop(self, None)
+        if self.woken:
+            hub.woken[self] = None
+        else:
+            hub.woken.pop(self, None)
 
     def enqueue(self, waiter: Waiter, loop: AbstractEventLoop) -> bool:
         """Queue ``waiter`` as a reader; False (queueing nothing) if a get would not wait."""
@@ -242,10 +253,13 @@ class Follower(Generic[T_co]):
             self.wake()
 
     def claim(self) -> T_co:
-        """For a woken reader: read the item it was woken for."""
+        """For a woken reader: read the item it was woken for; then wake the readers still
+        waiting that can be served, or dismiss them once this subscriber is drained."""
         self.woken -= 1
-        self.note_waiting()
-        return self.read()
+        try:
+            return self.read()
+        finally:
+            self.wake()
 
     def hang_up(self) -> None:
         if self.hung_up:

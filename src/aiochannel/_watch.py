@@ -54,7 +54,7 @@ class WatchHub(Hub, Generic[T]):
         wake_all(joiners, True)
 
     def has_waiters(self) -> bool:
-        return bool(self.followers or self.joiners)
+        return bool(self.followers or self.woken or self.joiners)
 
     def statistics(self, qsize: int) -> ChannelStatistics:
         return ChannelStatistics(
