@@ -215,10 +215,13 @@ def test_broadcast_is_a_send_channel_and_subscribers_receive_channels() -> None:
     b: Broadcast[int] = Broadcast(1)
     assert isinstance(b, SendChannel)
     assert isinstance(b.sender, SendChannel)
-    assert isinstance(b.subscribe(), ReceiveChannel)
-    assert not isinstance(b.subscribe(), SendChannel)
+    subs = [b.subscribe(), b.subscribe()]
+    assert isinstance(subs[0], ReceiveChannel)
+    assert not isinstance(subs[1], SendChannel)
     assert b.sender is b
     assert repr(b) == "<Broadcast maxsize=1 qsize=0 subscribers=2>"
+    del subs[0]  # a dropped subscriber hangs up
+    assert repr(b) == "<Broadcast maxsize=1 qsize=0 subscribers=1>"
 
 
 @pytest.mark.parametrize(

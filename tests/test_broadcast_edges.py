@@ -481,3 +481,40 @@ async def test_a_lagged_subscriber_counts_only_the_items_kept() -> None:
     with pytest.raises(ChannelLagged):
         sub.get_nowait()
     assert (sub.qsize(), sub.get_nowait_many(5)) == (2, [3, 4])
+
+
+async def test_a_dropped_subscriber_hangs_up() -> None:
+    b: Broadcast[int] = Broadcast(1)
+    kept, dropped = b.subscribe(), b.subscribe()
+    b.put_nowait(1)
+    assert kept.get_nowait() == 1
+    assert b.full()
+    putter = asyncio.ensure_future(b.put(2))
+    await settle()
+    del dropped  # the put waited for it alone
+    await asyncio.wait_for(putter, GUARD)
+    assert b.statistics().open_receivers == 1
+    assert kept.get_nowait() == 2
+    w = Watch(0)
+    viewer = w.subscribe()
+    assert w.statistics().open_receivers == 1
+    del viewer
+    assert w.statistics().open_receivers == 0
+
+
+def test_a_subscriber_dropped_in_another_thread_while_a_put_waits_is_left_as_it_is() -> None:
+    b: Broadcast[int] = Broadcast(1)
+    subs = [b.subscribe()]
+    b.put_nowait(1)
+
+    async def main() -> tuple[bool, int]:
+        putter = asyncio.ensure_future(b.put(2))
+        await settle()
+        thread = threading.Thread(target=subs.clear)
+        thread.start()
+        thread.join()
+        waiting = not putter.done()
+        putter.cancel()
+        return waiting, b.statistics().open_receivers
+
+    assert asyncio.run(main()) == (True, 1)

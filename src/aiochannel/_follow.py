@@ -270,6 +270,14 @@ class Follower(Generic[T_co]):
         self.woken = 0
         self.wake()  # dismisses every reader
 
+    def __del__(self) -> None:
+        # A subscriber dropped without hang_up() would hold a lossless broadcast back forever.
+        # Nothing waits on it (a reader holds its subscriber), so this only gives up its place;
+        # dropped in another thread while the hub's waiters wait, it is left as it is.
+        if not self.hung_up:
+            with suppress(RuntimeError):
+                self.hang_up()
+
 
 class Subscriber(Follows[T]):
     """A subscriber: a receive end that follows a hub from a position of its own."""
@@ -359,7 +367,8 @@ class Subscriber(Follows[T]):
 
     def hang_up(self) -> None:
         """Unsubscribe; idempotent. Reads waiting on this subscriber raise ``ChannelClosed``, and
-        ``async for`` over it ends; a ``Broadcast`` no longer waits for it."""
+        ``async for`` over it ends; a ``Broadcast`` no longer waits for it. A subscriber that is
+        dropped (garbage) without it hangs up then."""
         self._sub.hang_up()
 
     def clone(self) -> Self:
