@@ -448,9 +448,19 @@ def _measure_memory(
         ):
             obj.close()
 
+    def broadcast() -> tuple[object, ...]:
+        return (Broadcast[int](64),)
+
+    hub = Broadcast[int](64)
+
+    def subscriber() -> tuple[object, ...]:
+        return (hub.subscribe(),)
+
     makers: list[tuple[str, str, Callable[[], tuple[object, ...]]]] = [
         (VIEWS, "aiochannel Channel + sender + receiver", ours_views),
         (METHODS, "aiochannel Channel (no views made)", ours),
+        ("broadcast", "aiochannel Broadcast(64), no subscriber", broadcast),
+        ("subscriber", "aiochannel Broadcast: per idle subscriber (subscribe())", subscriber),
         ("queue", "asyncio.Queue", queue),
         ("anyio", "anyio memory object stream pair", anyio_streams),
         ("trio", "trio memory channel pair", trio_channels),
