@@ -109,10 +109,10 @@ IMPLS = (
     Impl(VIEWS, "aiochannel (sender/receiver views)", "#6baed6"),
     Impl(
         ALT,
-        "aiochannel Channel without the feature (select: asyncio.wait idiom, can lose items; "
-        "merge: forwarding tasks; get_many: a get() loop; Broadcast: a Channel per subscriber; "
-        "Watch: a value + asyncio.Event; drop_oldest: get_nowait before put_nowait; idle "
-        "subscribers: 1 instead of 1,000)",
+        "aiochannel Channel without the feature (select: asyncio.wait idiom, can lose items;\n"
+        "merge: forwarding tasks; get_many: a get() loop; Broadcast: a Channel per subscriber;\n"
+        "Watch: a value + asyncio.Event; drop_oldest: get_nowait before put_nowait;\n"
+        "idle subscribers: 1 instead of 1,000)",
         "#8c564b",
     ),
     Impl(QUEUE, "asyncio.Queue", "#ff7f0e"),
