@@ -84,7 +84,8 @@ pytest-versions:
 
 # Benchmarks (issue 5): installs the aiochannel 1.x peer pinned in pyproject.toml into
 # benchmarks/.legacy (the only step that may use the network), then runs every scenario and
-# writes benchmarks/results/{results.json,results.md,chart.png}. About 3 to 4 minutes on 2 cores.
+# writes benchmarks/results/{results.json,results.md,chart.png}. About 5.5 to 6.5 minutes on 2
+# cores (benchmarks/README.md).
 # BASELINE=REV (any git revision) also measures src/aiochannel of that revision, extracted with
 # git archive into benchmarks/.baseline/<sha>: before/after from one run (issue 14).
 BASELINE ?=

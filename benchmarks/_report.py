@@ -191,8 +191,12 @@ class Results:
 
     def label(self, impl: str, scenario: str) -> str:
         """``impl``'s label in ``scenario``: a composition scenario says what its ``alt`` and
-        asyncio.Queue rows do."""
+        asyncio.Queue rows do, and one with ``ours_label`` what our own rows measure."""
         found = self.scenario(scenario)
+        if impl == METHODS and found.ours_label:
+            return found.ours_label
+        if impl == VIEWS and found.ours_label:
+            return f"{found.ours_label}, through the views"
         if impl == ALT and found.alt_label:
             return found.alt_label
         if impl == QUEUE and found.queue_label:
@@ -330,7 +334,12 @@ class Results:
                 "baseline revision, positive means ours got slower. In the cancellation "
                 "scenarios an item is one cancelled waiting getter. In the composition scenarios "
                 "(compose: select, merge, get_many) reference 'alt' is the same done with "
-                "aiochannel's Channel methods without the feature; there is no floor; "
+                "aiochannel's Channel methods without the feature; there is no floor; in the "
+                "fan-out scenarios (compose: broadcast, broadcast_idle, watch, lossy) likewise, "
+                "and an item is the scenario's unit (broadcast: one item delivered to one "
+                "subscriber; watch: one set; lossy and broadcast_idle: one put); in "
+                "broadcast_idle, ours has 1,000 idle subscribers and 'alt' the same broadcast with "
+                "1, so ours_over_reference is what 999 more idle subscribers cost a put; "
                 "items_lost_per_run counts the items a workload took from a channel and dropped "
                 "(the asyncio.wait idiom), and its ns/item is still per item put."
             ),
@@ -346,6 +355,8 @@ class Results:
                     "compose": s.compose or None,
                     "channels": s.channels or None,
                     "batch": s.batch or None,
+                    "subscribers": s.subscribers or None,
+                    "unit": s.noun,
                     "floor_variant": _floor_class(s),
                     "items": self.items[s.key],
                     "repetitions": self.repetitions.get(s.key),
@@ -354,7 +365,10 @@ class Results:
             ],
             "implementations": {impl.key: impl.label for impl in self.impls},
             "labels_per_scenario": {
-                s.key: {ALT: s.alt_label, QUEUE: s.queue_label} for s in self.scenarios if s.compose
+                s.key: {ALT: s.alt_label, QUEUE: s.queue_label}
+                | ({METHODS: s.ours_label} if s.ours_label else {})
+                for s in self.scenarios
+                if s.compose
             },
             "sections": sections,
             "idle_memory_bytes_per_channel": {
@@ -416,9 +430,8 @@ def _count(count: int, noun: str) -> str:
 
 
 def _heading(results: Results, scenario: Scenario) -> str:
-    unit = "waiting getter" if scenario.cancel else "item"
     return (
-        f"{scenario.title} ({_count(results.items[scenario.key], unit)}, "
+        f"{scenario.title} ({_count(results.items[scenario.key], scenario.noun)}, "
         f"{_count(results.repetitions.get(scenario.key, 0), 'repetition')})"
     )
 
@@ -447,9 +460,10 @@ def _verdicts(results: Results, section: str, scenario: Scenario) -> list[str]:
     alt = results.compare(section, scenario.key, ALT)
     views = results.compare(section, scenario.key, ALT, VIEWS)
     if alt is not None and views is not None:
+        ours = f"ours ({scenario.ours_label})" if scenario.ours_label else "ours"
         lines.append(
-            f"ours / {scenario.alt_label} = {alt.ratio:.2f}: it takes {1 / alt.ratio:.2f} times "
-            f"ours' ns/item ({_spread_note(alt)}; views {views.ratio:.2f})"
+            f"{ours} / {scenario.alt_label} = {alt.ratio:.2f}: it takes {1 / alt.ratio:.2f} "
+            f"times ours' ns/item ({_spread_note(alt)}; views {views.ratio:.2f})"
         )
     queue = results.compare(section, scenario.key, QUEUE)
     views = results.compare(section, scenario.key, QUEUE, VIEWS)
@@ -545,6 +559,13 @@ def _explain(results: Results) -> list[str]:
         "(two tasks done at once: the one not taken had taken an item); each run counts them; "
         "its ns/item (and every ratio) is per item put, and its ns per item received is given "
         "beside.",
+        "Fan-out scenarios, likewise: broadcast_100 (ns per delivered item, i.e. per item per "
+        "subscriber) against a Channel per subscriber that the producer puts every item into; "
+        "watch_8 (ns per set) against a shared value and an asyncio.Event that each set sets and "
+        "replaces; lossy_put (ns per put) against get_nowait() before each put_nowait() on a "
+        "full Channel(100); broadcast_idle_1000 (ns per put_nowait) with 1,000 idle subscribers "
+        "against the same broadcast with 1: its ours / without is what 999 more idle "
+        "subscribers cost a put (1.00: nothing).",
     ]
     label = results.baseline_label()
     if label is not None:

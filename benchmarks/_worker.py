@@ -9,9 +9,10 @@ stdin and stdout, so the worker's runs interleave with the others.
 
 The worker runs the same workloads as the harness (``benchmarks._workloads``) with the package's
 ``Channel`` methods, and in the composition scenarios with its ``select``, ``merge`` and
-``Channel.get_many``. Its hello says which of those the package has (``features``): the harness
-skips, and says so, a scenario whose feature the package lacks (1.4.1, or a revision before
-them). It makes every channel inside the running loop: 1.4.1 calls ``get_event_loop()`` in
+``Channel.get_many``, and in the fan-out scenarios with its ``Broadcast``, ``Watch`` and
+``Channel(overflow=...)``. Its hello says which of those the package has (``features``): the
+harness skips, and says so, a scenario whose feature the package lacks (1.4.1, or a revision
+before them). It makes every channel inside the running loop: 1.4.1 calls ``get_event_loop()`` in
 ``Channel.__init__``, and for 2.x it does no harm.
 """
 
@@ -19,26 +20,36 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Protocol, cast
 
 from typing_extensions import Self
 
 from ._memory import idle_bytes
 from ._workloads import (
+    FANOUT,
+    BroadcastEnds,
+    BroadcastOverflow,
     ComposeReceiver,
+    Drained,
     Ends,
+    FanOut,
     LoopName,
     MergeFn,
+    PutNowait,
+    Receiver,
     SelectFn,
     Sender,
+    WatchEnds,
     channel_workload,
     compose_workload,
+    fanout_workload,
     run_on_loop,
     scenario_by_key,
 )
@@ -47,7 +58,15 @@ __all__ = ["FEATURES", "ROOT", "PackageWorker"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What a composition scenario needs of a package (``Scenario.compose`` -> how it is spelled).
-FEATURES = {"select": "select()", "merge": "merge()", "get_many": "get_many()"}
+FEATURES = {
+    "select": "select()",
+    "merge": "merge()",
+    "get_many": "get_many()",
+    "broadcast": "Broadcast",
+    "broadcast_idle": "Broadcast",
+    "watch": "Watch",
+    "lossy": "Channel(overflow=...)",
+}
 
 
 # -- parent side --------------------------------------------------------------------------------
@@ -163,6 +182,61 @@ class _PackageChannel(Sender, ComposeReceiver, Protocol):
     def close(self) -> None: ...
 
 
+class _PackageBroadcast(Sender, Protocol):
+    """The part of a ``Broadcast`` the fan-out workloads use."""
+
+    def subscribe(self) -> Receiver: ...
+
+    def close(self) -> None: ...
+
+
+class _PackageWatch(Protocol):
+    """The part of a ``Watch`` the fan-out workloads use."""
+
+    def set(self, value: int, /) -> None: ...
+
+    def subscribe(self) -> Receiver: ...
+
+    def close(self) -> None: ...
+
+
+class _LossyChannel(PutNowait, Drained, Protocol):
+    """A ``Channel(maxsize, overflow="drop_oldest")``, as the lossy workload uses it."""
+
+
+def _has_overflow(channel: Callable[..., object]) -> bool:
+    """Whether ``Channel`` takes ``overflow=`` (issue 17), without making one (1.4.1 would
+    want an event loop)."""
+    try:
+        return "overflow" in inspect.signature(channel).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _fanout(module: ModuleType) -> FanOut:
+    """The package's fan-out features; each looked up when called, so that a package without
+    one (which the harness never asks to run it) still has the others."""
+
+    def broadcast(maxsize: int, overflow: BroadcastOverflow) -> BroadcastEnds:
+        made: _PackageBroadcast = module.Broadcast(maxsize, overflow=overflow)
+        return made, made.subscribe, made.close
+
+    def watch(initial: int) -> WatchEnds:
+        made: _PackageWatch = module.Watch(initial)
+        return made.set, made.subscribe, made.close
+
+    def lossy(maxsize: int) -> tuple[PutNowait, Drained]:
+        made: _LossyChannel = module.Channel(maxsize, overflow="drop_oldest")
+        return made, made
+
+    def missed(error: BaseException) -> int | None:
+        lagged: type[BaseException] = module.ChannelLagged
+        count = getattr(error, "missed", None) if isinstance(error, lagged) else None
+        return count if isinstance(count, int) else None
+
+    return FanOut(broadcast, watch, lossy, missed)
+
+
 class _Package:
     """The aiochannel package imported from a directory: what the workloads use of it."""
 
@@ -182,7 +256,12 @@ class _Package:
             "select": callable(self.select),
             "merge": callable(self.merge),
             "get_many": callable(getattr(module.Channel, "get_many", None)),
+            "broadcast": callable(getattr(module, "Broadcast", None)),
+            "broadcast_idle": callable(getattr(module, "Broadcast", None)),
+            "watch": callable(getattr(module, "Watch", None)),
+            "lossy": _has_overflow(module.Channel),
         }
+        self.fanout = _fanout(module)
         self.features = [feature for feature in FEATURES if has[feature]]
 
 
@@ -201,6 +280,8 @@ def _worker(package_dir: Path) -> None:
             return run_on_loop(loop, lambda: channel_workload(plain, scenario, n))
         if scenario.compose not in package.features:
             raise ValueError(f"aiochannel {version} has no {FEATURES[scenario.compose]}")
+        if scenario.compose in FANOUT:
+            return run_on_loop(loop, lambda: fanout_workload(package.fanout, scenario, n))
         return run_on_loop(
             loop, lambda: compose_workload(make, package.select, package.merge, scenario, n)
         )

@@ -21,6 +21,14 @@ usual way of doing the same without them, on the same channel or on ``asyncio.Qu
 ``asyncio.wait(FIRST_COMPLETED)`` idiom (``select_idiom_workload``, which can lose items: it counts
 them and returns an ``Outcome`` with the count instead of raising), one forwarding task per input
 (``forward_workload``), a loop of ``get()`` (``get_loop_workload``).
+
+The fan-out scenarios (issue 17; ``Scenario.compose`` in ``FANOUT``) measure ``Broadcast``,
+``Watch`` and a lossy ``Channel(overflow="drop_oldest")`` (``fanout_workload``, given the
+package's features as a ``FanOut``) against the same without them: a channel per subscriber
+(``fan_out_workload``), a shared value and an ``asyncio.Event`` (``latest_value_workload``), a
+``get_nowait()`` before each ``put_nowait()`` on a full channel (``keep_latest_workload``); and, for
+the idle-subscriber promise, the same broadcast with one idle subscriber instead of 1,000
+(``broadcast_idle_workload``).
 """
 
 from __future__ import annotations
@@ -35,11 +43,17 @@ from time import perf_counter_ns
 from typing import Literal, NamedTuple, Protocol, TypeVar
 
 __all__ = [
+    "FANOUT",
     "LOOPS",
     "SCENARIOS",
+    "BroadcastEnds",
+    "BroadcastOverflow",
     "CancelEnds",
     "ComposeReceiver",
+    "Drained",
     "Ends",
+    "FanOut",
+    "KeepLatest",
     "LoopName",
     "MakeEnds",
     "MergeFn",
@@ -49,20 +63,30 @@ __all__ = [
     "Scenario",
     "SelectFn",
     "Sender",
+    "WatchEnds",
     "bare_workload",
+    "broadcast_idle_workload",
+    "broadcast_workload",
     "cancel_workload",
     "channel_workload",
     "check",
     "compose_workload",
+    "fan_out_workload",
+    "fanout_workload",
     "forward_workload",
     "get_loop_workload",
+    "keep_latest_workload",
+    "latest_value_workload",
+    "lossy_workload",
     "new_loop",
     "queue_compose_workload",
+    "queue_fanout_workload",
     "queue_workload",
     "run_on_loop",
     "scenario_by_key",
     "select_idiom_workload",
     "timed",
+    "watch_workload",
 ]
 
 LoopName = Literal["asyncio", "uvloop"]
@@ -72,7 +96,11 @@ FloorKind = Literal["spsc", "mpmc"]
 #: In which order a cancellation scenario cancels its waiters ("" for a transfer scenario).
 CancelOrder = Literal["", "random", "oldest"]
 #: What a composition scenario measures ("" for the others).
-Compose = Literal["", "select", "merge", "get_many"]
+Compose = Literal[
+    "", "select", "merge", "get_many", "broadcast", "broadcast_idle", "watch", "lossy"
+]
+#: The composition scenarios of fan-out (issue 17): ``Broadcast``, ``Watch`` and lossy ``Channel``.
+FANOUT: tuple[Compose, ...] = ("broadcast", "broadcast_idle", "watch", "lossy")
 #: The seed of the random cancellation order: every implementation cancels in the same order.
 CANCEL_SEED = 20240514
 
@@ -86,7 +114,13 @@ class Scenario:
     A composition scenario (``compose`` set) has ``channels`` channels of ``maxsize`` each (for
     ``get_many``: one, refilled to full in bursts of ``burst`` items, taken ``batch`` at a time),
     no floor (``floor`` is None), and a row of its own for the usual way of doing the same without
-    the feature (``alt_label``); ``queue_label`` says what its asyncio.Queue row does.
+    the feature (``alt_label``); ``queue_label`` says what its asyncio.Queue row does. A fan-out
+    scenario (``compose`` in ``FANOUT``) has ``subscribers``; ``ours_label``, if set, says what our
+    own rows measure (``broadcast_idle``: the put with 1,000 idle subscribers, against the same
+    with 1 in the ``alt`` row).
+
+    ``noun`` is what one counted unit is (ns per ``noun``): an item put, a delivered item (an
+    item times a subscriber that received it), a set, a put.
     """
 
     key: str
@@ -107,11 +141,16 @@ class Scenario:
     batch: int = 0
     alt_label: str = ""
     queue_label: str = ""
+    subscribers: int = 0
+    ours_label: str = ""
+    noun: str = "item"
 
     @property
     def unit(self) -> int:
         """``n`` must be a multiple of this, so that the work splits evenly."""
-        if self.cancel:
+        if self.compose == "broadcast":
+            return self.subscribers  # n counts deliveries: items times subscribers
+        if self.cancel or self.compose in FANOUT:
             return 1
         if self.burst:
             return self.burst
@@ -195,6 +234,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         floor="mpmc",
         cancel="random",
         max_repetitions=6,
+        noun="waiting getter",
     ),
     Scenario(
         key="cancel_oldest",
@@ -208,6 +248,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         floor="mpmc",
         cancel="oldest",
         max_repetitions=6,
+        noun="waiting getter",
     ),
     Scenario(
         key="select_2",
@@ -273,6 +314,74 @@ SCENARIOS: tuple[Scenario, ...] = (
         batch=100,
         alt_label="Channel, a loop of await get()",
         queue_label="asyncio.Queue, a loop of await get()",
+    ),
+    Scenario(
+        key="broadcast_100",
+        title=(
+            "Broadcast(64) to 100 subscribers, 1 producer await put -> 100 consumers "
+            "(ns per delivered item: items x subscribers)"
+        ),
+        short="Broadcast(64)\nto 100\n(per delivery)",
+        maxsize=64,
+        producers=1,
+        consumers=100,
+        burst=0,
+        items=120_000,
+        floor=None,
+        compose="broadcast",
+        subscribers=100,
+        alt_label="a Channel(64) per subscriber, the producer puts every item into each",
+        queue_label="an asyncio.Queue(64) per subscriber, every item into each, sentinels",
+        noun="delivered item",
+    ),
+    Scenario(
+        key="broadcast_idle_1000",
+        title=(
+            "Broadcast(64, drop_oldest) put_nowait with 1,000 idle subscribers against 1 "
+            "(ns per put)"
+        ),
+        short="Broadcast put_nowait\n1,000 idle subscribers\nvs 1",
+        maxsize=64,
+        producers=1,
+        consumers=0,
+        burst=0,
+        items=300_000,
+        floor=None,
+        compose="broadcast_idle",
+        subscribers=1000,
+        ours_label="Broadcast(64, drop_oldest), 1,000 idle subscribers",
+        alt_label="the same Broadcast with 1 idle subscriber",
+        noun="put",
+    ),
+    Scenario(
+        key="watch_8",
+        title="Watch: 1 producer set() then sleep(0) -> 8 subscribers (ns per set)",
+        short="Watch\nset() -> 8\nsubscribers",
+        maxsize=0,
+        producers=1,
+        consumers=8,
+        burst=0,
+        items=3_000,
+        floor=None,
+        compose="watch",
+        subscribers=8,
+        alt_label="a shared value + an asyncio.Event that set() sets and replaces",
+        noun="set",
+    ),
+    Scenario(
+        key="lossy_put",
+        title="Channel(100, overflow=drop_oldest) kept full: put_nowait drops one (ns per put)",
+        short="put_nowait\nfull, drop_oldest",
+        maxsize=100,
+        producers=1,
+        consumers=0,
+        burst=0,
+        items=250_000,
+        floor=None,
+        compose="lossy",
+        alt_label="Channel(100): if full(): get_nowait(); then put_nowait()",
+        queue_label="asyncio.Queue(100): if full(): get_nowait(); then put_nowait()",
+        noun="put",
     ),
 )
 
@@ -976,3 +1085,304 @@ async def queue_compose_workload(scenario: Scenario, n: int) -> Outcome:
     if scenario.compose == "get_many":
         return Outcome(await _queue_get_loop(scenario, n))
     raise ValueError(f"{scenario.key} is not a composition scenario")
+
+
+# -- fan-out: Broadcast, Watch, lossy Channel (issue 17) -----------------------------------------
+
+BroadcastOverflow = Literal["wait", "drop_oldest"]
+#: The send end, the subscribe function and the close function of a new ``Broadcast``.
+BroadcastEnds = tuple[Sender, Callable[[], Receiver], Callable[[], None]]
+#: The set function, the subscribe function and the close function of a new ``Watch``.
+WatchEnds = tuple[Callable[[int], None], Callable[[], Receiver], Callable[[], None]]
+
+
+class Drained(GetNowait, Protocol):
+    def qsize(self) -> int: ...
+
+
+class KeepLatest(PutNowait, Drained, Protocol):
+    """A bounded channel or queue that the keep-the-latest idiom drives by hand."""
+
+    def full(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """A package's fan-out features, as the fan-out workloads use them (any version that has
+    them; called inside the running loop)."""
+
+    #: ``Broadcast(maxsize, overflow=...)``
+    broadcast: Callable[[int, BroadcastOverflow], BroadcastEnds]
+    #: ``Watch(initial)``
+    watch: Callable[[int], WatchEnds]
+    #: ``Channel(maxsize, overflow="drop_oldest")``: its send and receive ends
+    lossy: Callable[[int], tuple[PutNowait, Drained]]
+    #: ``ChannelLagged.missed`` of an error, or None for any other error
+    missed: Callable[[BaseException], int | None]
+
+
+def _check_deliveries(counts: list[int], sums: list[int], items: int, subscribers: int) -> None:
+    """Every subscriber received items 0 .. items-1 once (count and sum)."""
+    ok = counts == [items] * subscribers and sums == [_triangle(items)] * subscribers
+    check(ok, f"{len(counts)} subscribers received {sorted(set(counts))} of {items} items")
+
+
+async def broadcast_workload(fanout: FanOut, scenario: Scenario, n: int) -> int:
+    """``n`` deliveries: one producer ``await put``s ``n // subscribers`` items into a
+    ``Broadcast(maxsize)`` (``overflow="wait"``) and closes it; every subscriber goes ``async
+    for`` over its subscription and must receive every item once."""
+    subscribers = scenario.subscribers
+    items = n // subscribers
+    tx, subscribe, close = fanout.broadcast(scenario.maxsize, "wait")
+    rxs = [subscribe() for _ in range(subscribers)]
+    counts: list[int] = []
+    sums: list[int] = []
+    start = perf_counter_ns()
+    consumers = [asyncio.ensure_future(_sum_of(rx, sums, counts)) for rx in rxs]
+    await _produce(tx, 0, items)
+    close()
+    await asyncio.gather(*consumers)
+    elapsed = perf_counter_ns() - start
+    _check_deliveries(counts, sums, items, subscribers)
+    return elapsed
+
+
+async def fan_out_workload(make: MakeEnds, scenario: Scenario, n: int) -> int:
+    """The broadcast scenario without ``Broadcast``: one channel of ``maxsize`` per subscriber;
+    the producer ``await put``s every item into each in turn, then closes each."""
+    subscribers = scenario.subscribers
+    items = n // subscribers
+    made = [make(scenario.maxsize) for _ in range(subscribers)]
+    counts: list[int] = []
+    sums: list[int] = []
+    start = perf_counter_ns()
+    consumers = [asyncio.ensure_future(_sum_of(rx, sums, counts)) for _, rx, _ in made]
+    for i in range(items):
+        for tx, _, _ in made:
+            await tx.put(i)
+    for _, _, close in made:
+        close()
+    await asyncio.gather(*consumers)
+    elapsed = perf_counter_ns() - start
+    _check_deliveries(counts, sums, items, subscribers)
+    return elapsed
+
+
+async def _queue_sum_into(q: asyncio.Queue[int | None], sums: list[int], counts: list[int]) -> None:
+    count, total = await _queue_sum(q)
+    counts.append(count)
+    sums.append(total)
+
+
+async def _queue_fan_out(scenario: Scenario, n: int) -> int:
+    """``fan_out_workload`` on one ``asyncio.Queue(maxsize)`` per subscriber, each ended with a
+    ``None`` sentinel."""
+    subscribers = scenario.subscribers
+    items = n // subscribers
+    queues: list[asyncio.Queue[int | None]] = [
+        asyncio.Queue(scenario.maxsize) for _ in range(subscribers)
+    ]
+    counts: list[int] = []
+    sums: list[int] = []
+    start = perf_counter_ns()
+    consumers = [asyncio.ensure_future(_queue_sum_into(q, sums, counts)) for q in queues]
+    for i in range(items):
+        for q in queues:
+            await q.put(i)
+    for q in queues:
+        await q.put(None)
+    await asyncio.gather(*consumers)
+    elapsed = perf_counter_ns() - start
+    _check_deliveries(counts, sums, items, subscribers)
+    return elapsed
+
+
+def _check_lagged(
+    rx: Receiver, missed: Callable[[BaseException], int | None], kept: int, n: int
+) -> None:
+    """An idle subscriber of a drop_oldest broadcast that ``n`` items were put into: its next get
+    reports the ``n - kept`` it missed, then it reads the last ``kept`` items in order."""
+    if n > kept:
+        try:
+            rx.get_nowait()
+        except Exception as exc:
+            check(missed(exc) == n - kept, f"{exc!r} for {n - kept} items missed")
+        else:
+            check(False, f"no lag reported for {n - kept} items missed")
+    got = [rx.get_nowait() for _ in range(min(kept, n))]
+    check(got == list(range(max(0, n - kept), n)), f"kept {got[:3]}... of {n} items")
+
+
+async def broadcast_idle_workload(
+    fanout: FanOut, subscribers: int, scenario: Scenario, n: int
+) -> int:
+    """``n`` ``put_nowait`` (timed) into a ``Broadcast(maxsize, overflow="drop_oldest")`` with
+    ``subscribers`` subscribers that never read during it. Afterwards every subscriber must
+    report what it missed and then read the last ``maxsize`` items (not timed)."""
+    tx, subscribe, close = fanout.broadcast(scenario.maxsize, "drop_oldest")
+    rxs = [subscribe() for _ in range(subscribers)]
+    start = perf_counter_ns()
+    for i in range(n):
+        tx.put_nowait(i)
+    elapsed = perf_counter_ns() - start
+    for rx in rxs:
+        _check_lagged(rx, fanout.missed, scenario.maxsize, n)
+    close()
+    return elapsed
+
+
+async def _watch_values(rx: AsyncIterable[int], lasts: list[int]) -> None:
+    """A subscriber: every value it sees is above the one before; the last one it saw."""
+    last = -1
+    async for value in rx:
+        check(value > last, f"value {value} after {last}")
+        last = value
+    lasts.append(last)
+
+
+async def watch_workload(fanout: FanOut, scenario: Scenario, n: int) -> int:
+    """``n`` sets: a ``Watch(0)`` with ``subscribers`` tasks going ``async for`` over their
+    subscriptions (each ``get()`` returns the latest unseen value, or waits for the next set);
+    the producer sets 1 .. n with ``await asyncio.sleep(0)`` after each, then closes it. Every
+    subscriber must see increasing values, the last of them ``n``."""
+    set_value, subscribe, close = fanout.watch(0)
+    rxs = [subscribe() for _ in range(scenario.subscribers)]
+    lasts: list[int] = []
+    start = perf_counter_ns()
+    watchers = [asyncio.ensure_future(_watch_values(rx, lasts)) for rx in rxs]
+    for i in range(1, n + 1):
+        set_value(i)
+        await asyncio.sleep(0)
+    close()
+    await asyncio.gather(*watchers)
+    elapsed = perf_counter_ns() - start
+    check(lasts == [n] * scenario.subscribers, f"last values seen {sorted(set(lasts))}, not {n}")
+    return elapsed
+
+
+class _Latest:
+    """The usual way without ``Watch``: a shared value, a version that every ``set`` bumps, and
+    an ``asyncio.Event`` that ``set`` sets and replaces with a fresh one (so a waiter that wakes
+    up waits on the next one); ``close`` sets the last event and leaves it set."""
+
+    __slots__ = ("changed", "closed", "value", "version")
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+        self.version = 0
+        self.closed = False
+        self.changed = asyncio.Event()
+
+    def set(self, value: int) -> None:
+        self.value = value
+        self.version += 1
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+    def close(self) -> None:
+        self.closed = True
+        self.changed.set()
+
+
+async def _latest_values(latest: _Latest, lasts: list[int]) -> None:
+    """A reader of ``_Latest``: reads the value whenever its version is new, and stops only once
+    it has seen the current version and the state is closed (so it never misses the last)."""
+    seen = -1
+    last = -1
+    while True:
+        if latest.version != seen:
+            seen = latest.version
+            check(latest.value > last, f"value {latest.value} after {last}")
+            last = latest.value
+        elif latest.closed:
+            break
+        else:
+            await latest.changed.wait()
+    lasts.append(last)
+
+
+async def latest_value_workload(scenario: Scenario, n: int) -> int:
+    """``watch_workload`` on ``_Latest``: plain asyncio, a shared value and an Event."""
+    latest = _Latest(0)
+    lasts: list[int] = []
+    start = perf_counter_ns()
+    readers = [
+        asyncio.ensure_future(_latest_values(latest, lasts)) for _ in range(scenario.subscribers)
+    ]
+    for i in range(1, n + 1):
+        latest.set(i)
+        await asyncio.sleep(0)
+    latest.close()
+    await asyncio.gather(*readers)
+    elapsed = perf_counter_ns() - start
+    check(lasts == [n] * scenario.subscribers, f"last values seen {sorted(set(lasts))}, not {n}")
+    return elapsed
+
+
+def _check_latest(rx: Drained, kept: int, n: int) -> None:
+    """After ``kept + n`` puts of 0, 1, ..., the channel holds the last ``kept``, in order."""
+    got = [rx.get_nowait() for _ in range(kept)]
+    ok = got == list(range(n, n + kept)) and rx.qsize() == 0
+    check(ok, f"kept {got[:3]}... after {n + kept} puts")
+
+
+async def lossy_workload(fanout: FanOut, scenario: Scenario, n: int) -> int:
+    """``n`` ``put_nowait`` (timed) into a ``Channel(maxsize, overflow="drop_oldest")`` filled
+    to full first (not timed): every put drops the oldest item. It must hold the last
+    ``maxsize`` items afterwards."""
+    kept = scenario.maxsize
+    tx, rx = fanout.lossy(kept)
+    for i in range(kept):
+        tx.put_nowait(i)
+    start = perf_counter_ns()
+    for i in range(kept, kept + n):
+        tx.put_nowait(i)
+    elapsed = perf_counter_ns() - start
+    _check_latest(rx, kept, n)
+    return elapsed
+
+
+async def keep_latest_workload(
+    make: Callable[[int], KeepLatest], scenario: Scenario, n: int
+) -> int:
+    """``lossy_workload`` without the overflow policy, on a plain bounded channel or queue: per
+    item ``if q.full(): q.get_nowait()``, then ``q.put_nowait(item)``."""
+    kept = scenario.maxsize
+    q = make(kept)
+    for i in range(kept):
+        q.put_nowait(i)
+    start = perf_counter_ns()
+    for i in range(kept, kept + n):
+        if q.full():
+            q.get_nowait()
+        q.put_nowait(i)
+    elapsed = perf_counter_ns() - start
+    _check_latest(q, kept, n)
+    return elapsed
+
+
+async def fanout_workload(fanout: FanOut, scenario: Scenario, n: int) -> int:
+    """A fan-out scenario with the package's own features (our rows, or a worker's package)."""
+    if scenario.compose == "broadcast":
+        return await broadcast_workload(fanout, scenario, n)
+    if scenario.compose == "broadcast_idle":
+        return await broadcast_idle_workload(fanout, scenario.subscribers, scenario, n)
+    if scenario.compose == "watch":
+        return await watch_workload(fanout, scenario, n)
+    if scenario.compose == "lossy":
+        return await lossy_workload(fanout, scenario, n)
+    raise ValueError(f"{scenario.key} is not a fan-out scenario")
+
+
+def _queue_of(maxsize: int) -> KeepLatest:
+    return asyncio.Queue[int](maxsize)
+
+
+async def queue_fanout_workload(scenario: Scenario, n: int) -> int:
+    """A fan-out scenario on asyncio.Queue: one queue per subscriber (broadcast), or the
+    keep-the-latest idiom (lossy). The other two have no asyncio.Queue row."""
+    if scenario.compose == "broadcast":
+        return await _queue_fan_out(scenario, n)
+    if scenario.compose == "lossy":
+        return await keep_latest_workload(_queue_of, scenario, n)
+    raise ValueError(f"{scenario.key} has no asyncio.Queue row")

@@ -33,7 +33,17 @@ from contextlib import ExitStack
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from aiochannel import Channel, ChannelClosed, ReceiveChannel, SendChannel, merge, select
+from aiochannel import (
+    Broadcast,
+    Channel,
+    ChannelClosed,
+    ChannelLagged,
+    ReceiveChannel,
+    SendChannel,
+    Watch,
+    merge,
+    select,
+)
 
 from ._baseline import BASELINE_DIR, Baseline, BaselineError, prepare
 from ._chart import write_chart
@@ -59,18 +69,31 @@ from ._report import (
 )
 from ._worker import FEATURES, ROOT, PackageWorker
 from ._workloads import (
+    FANOUT,
     LOOPS,
     SCENARIOS,
+    BroadcastEnds,
+    BroadcastOverflow,
+    Drained,
     Ends,
+    FanOut,
     LoopName,
     Outcome,
+    PutNowait,
     Scenario,
+    WatchEnds,
     bare_workload,
+    broadcast_idle_workload,
     channel_workload,
     compose_workload,
+    fan_out_workload,
+    fanout_workload,
     forward_workload,
     get_loop_workload,
+    keep_latest_workload,
+    latest_value_workload,
     queue_compose_workload,
+    queue_fanout_workload,
     queue_workload,
     run_on_loop,
     select_idiom_workload,
@@ -86,8 +109,10 @@ IMPLS = (
     Impl(VIEWS, "aiochannel (sender/receiver views)", "#6baed6"),
     Impl(
         ALT,
-        "aiochannel Channel without the feature (select: asyncio.wait idiom, can lose items; "
-        "merge: forwarding tasks; get_many: a get() loop)",
+        "aiochannel Channel without the feature (select: asyncio.wait idiom, can lose items;\n"
+        "merge: forwarding tasks; get_many: a get() loop; Broadcast: a Channel per subscriber;\n"
+        "Watch: a value + asyncio.Event; drop_oldest: get_nowait before put_nowait;\n"
+        "idle subscribers: 1 instead of 1,000)",
         "#8c564b",
     ),
     Impl(QUEUE, "asyncio.Queue", "#ff7f0e"),
@@ -108,6 +133,11 @@ def _baseline_impl(baseline: Baseline) -> Impl:
 
 #: The peers that have none of the composition features.
 _WITHOUT_COMPOSITION = ("anyio", "trio", FLOOR, BARE)
+#: The fan-out scenarios without an asyncio.Queue row, and why.
+_NO_QUEUE_ROW = {
+    "broadcast_idle": "no asyncio.Queue row: the scenario compares 1,000 idle subscribers with 1",
+    "watch": "no asyncio.Queue row: the row without Watch is already plain asyncio",
+}
 
 
 def _skip_reason(impl: str, scenario: Scenario, workers: dict[str, PackageWorker]) -> str | None:
@@ -120,6 +150,8 @@ def _skip_reason(impl: str, scenario: Scenario, workers: dict[str, PackageWorker
         feature = FEATURES[scenario.compose]
         if impl in _WITHOUT_COMPOSITION:
             return f"has no {feature}"
+        if impl == QUEUE and scenario.compose in _NO_QUEUE_ROW:
+            return _NO_QUEUE_ROW[scenario.compose]
         worker = workers.get(impl)
         if worker is not None and scenario.compose not in worker.features:
             return f"has no {feature}: not measured in this scenario"
@@ -137,6 +169,51 @@ def _ours_views(
     ch = Channel[int](maxsize)
     tx, rx = ch.sender, ch.receiver
     return tx, rx, tx.close
+
+
+def _missed(error: BaseException) -> int | None:
+    return error.missed if isinstance(error, ChannelLagged) else None
+
+
+def _broadcast(maxsize: int, overflow: BroadcastOverflow) -> BroadcastEnds:
+    broadcast = Broadcast[int](maxsize, overflow=overflow)
+    return broadcast, broadcast.subscribe, broadcast.close
+
+
+def _broadcast_views(maxsize: int, overflow: BroadcastOverflow) -> BroadcastEnds:
+    broadcast = Broadcast[int](maxsize, overflow=overflow)
+    tx = broadcast.sender
+    return tx, broadcast.subscribe, tx.close
+
+
+def _watch(initial: int) -> WatchEnds:
+    watch = Watch[int](initial)
+    return watch.set, watch.subscribe, watch.close
+
+
+def _watch_views(initial: int) -> WatchEnds:
+    watch = Watch[int](initial)
+    tx = watch.sender
+    return tx.put_nowait, watch.subscribe, tx.close
+
+
+def _lossy(maxsize: int) -> tuple[PutNowait, Drained]:
+    ch = Channel[int](maxsize, overflow="drop_oldest")
+    return ch, ch
+
+
+def _lossy_views(maxsize: int) -> tuple[PutNowait, Drained]:
+    ch = Channel[int](maxsize, overflow="drop_oldest")
+    return ch.sender, ch.receiver
+
+
+def _plain_channel(maxsize: int) -> Channel[int]:
+    return Channel[int](maxsize)
+
+
+#: Our fan-out features: with the Broadcast / Watch / Channel methods, and through their views.
+_FANOUT_METHODS = FanOut(_broadcast, _watch, _lossy, _missed)
+_FANOUT_VIEWS = FanOut(_broadcast_views, _watch_views, _lossy_views, _missed)
 
 
 def _spsc_floor(maxsize: int) -> Ends:
@@ -158,6 +235,8 @@ class _Runner:
     def run(self, impl: str, scenario: Scenario, n: int, loop: LoopName) -> Outcome:
         if impl in self.workers:
             return Outcome(self.workers[impl].run(scenario.key, n, loop))
+        if scenario.compose in FANOUT:
+            return Outcome(run_on_loop(loop, lambda: self._fanout(impl, scenario, n)))
         if scenario.compose:
             return self._compose(impl, scenario, n, loop)
         return Outcome(self._plain(impl, scenario, n, loop))
@@ -203,6 +282,23 @@ class _Runner:
                 return Outcome(run_on_loop(loop, lambda: forward_workload(methods, scenario, n)))
             return Outcome(run_on_loop(loop, lambda: get_loop_workload(methods, scenario, n)))
         raise ValueError(f"{impl!r} is not measured in {scenario.key}")
+
+    async def _fanout(self, impl: str, scenario: Scenario, n: int) -> int:
+        if impl == METHODS:
+            return await fanout_workload(_FANOUT_METHODS, scenario, n)
+        if impl == VIEWS:
+            return await fanout_workload(_FANOUT_VIEWS, scenario, n)
+        if impl == QUEUE:
+            return await queue_fanout_workload(scenario, n)
+        if impl != ALT:
+            raise ValueError(f"{impl!r} is not measured in {scenario.key}")
+        if scenario.compose == "broadcast":
+            return await fan_out_workload(_ours_methods, scenario, n)
+        if scenario.compose == "broadcast_idle":
+            return await broadcast_idle_workload(_FANOUT_METHODS, 1, scenario, n)
+        if scenario.compose == "watch":
+            return await latest_value_workload(scenario, n)
+        return await keep_latest_workload(_plain_channel, scenario, n)
 
 
 # -- where it ran -------------------------------------------------------------------------------
@@ -352,9 +448,19 @@ def _measure_memory(
         ):
             obj.close()
 
+    def broadcast() -> tuple[object, ...]:
+        return (Broadcast[int](64),)
+
+    hub = Broadcast[int](64)
+
+    def subscriber() -> tuple[object, ...]:
+        return (hub.subscribe(),)
+
     makers: list[tuple[str, str, Callable[[], tuple[object, ...]]]] = [
         (VIEWS, "aiochannel Channel + sender + receiver", ours_views),
         (METHODS, "aiochannel Channel (no views made)", ours),
+        ("broadcast", "aiochannel Broadcast(64), no subscriber", broadcast),
+        ("subscriber", "aiochannel Broadcast: per idle subscriber (subscribe())", subscriber),
         ("queue", "asyncio.Queue", queue),
         ("anyio", "anyio memory object stream pair", anyio_streams),
         ("trio", "trio memory channel pair", trio_channels),

@@ -4,10 +4,11 @@ It checks that the harness runs and that its output is well formed: every scenar
 implementation present (the baseline revision too: the smoke run passes ``--baseline HEAD``),
 the explicit skips of the cancellation and composition scenarios, positive figures, consistent
 statistics, the comparisons against the floor, asyncio.Queue, the baseline and (select, merge,
-get_many) the same without the feature, the items the asyncio.wait idiom lost, a PNG chart; and
-that a baseline revision without select/merge/get_many is skipped there with a note, not a
-crash. It does not check timings. It needs the ``bench`` extra (anyio, trio, matplotlib), so it
-skips where only the ``test`` extra is installed; and it never touches the network: aiochannel
+get_many, and the fan-out scenarios of Broadcast, Watch and lossy channels) the same without the
+feature, the items the asyncio.wait idiom lost, a PNG chart; and that a baseline revision without
+select/merge/get_many/Broadcast/overflow is skipped there with a note, not a crash. It does
+not check timings. It needs the ``bench`` extra (anyio, trio, matplotlib), so it skips where
+only the ``test`` extra is installed; and it never touches the network: aiochannel
 1.4.1 is measured only if ``benchmarks/.legacy`` already holds it (``make bench`` installs it).
 """
 
@@ -44,15 +45,52 @@ SCENARIOS = {
     "select_8": "select() over 8 channels, maxsize 64 each, 1 producer round-robin -> 1 consumer",
     "merge_4": "merge() of 4 channels, maxsize 64 each, 1 producer each -> 1 consumer",
     "get_many_100": "get_many(100) on a full channel (maxsize 1000, refilled in bursts of 1000)",
+    "broadcast_100": (
+        "Broadcast(64) to 100 subscribers, 1 producer await put -> 100 consumers "
+        "(ns per delivered item: items x subscribers)"
+    ),
+    "broadcast_idle_1000": (
+        "Broadcast(64, drop_oldest) put_nowait with 1,000 idle subscribers against 1 (ns per put)"
+    ),
+    "watch_8": "Watch: 1 producer set() then sleep(0) -> 8 subscribers (ns per set)",
+    "lossy_put": (
+        "Channel(100, overflow=drop_oldest) kept full: put_nowait drops one (ns per put)"
+    ),
 }
 CANCEL_SCENARIOS = {"cancel_random", "cancel_oldest"}
-#: The composition scenarios: what they need, and how many channels they have.
-COMPOSE = {
+#: The composition scenarios: what they need, and how many channels they have (fan-out: none).
+COMPOSE: dict[str, tuple[str, int | None]] = {
     "select_2": ("select", 2),
     "select_8": ("select", 8),
     "merge_4": ("merge", 4),
     "get_many_100": ("get_many", 1),
+    "broadcast_100": ("broadcast", None),
+    "broadcast_idle_1000": ("broadcast_idle", None),
+    "watch_8": ("watch", None),
+    "lossy_put": ("lossy", None),
 }
+#: How a skip note names what a composition scenario needs.
+FEATURE_NAMES = {
+    "select": "select()",
+    "merge": "merge()",
+    "get_many": "get_many()",
+    "broadcast": "Broadcast",
+    "broadcast_idle": "Broadcast",
+    "watch": "Watch",
+    "lossy": "Channel(overflow=...)",
+}
+#: The fan-out scenarios: subscribers, and what one counted unit is.
+FANOUT = {
+    "broadcast_100": (100, "delivered item"),
+    "broadcast_idle_1000": (1000, "put"),
+    "watch_8": (8, "set"),
+    "lossy_put": (None, "put"),
+}
+#: The fan-out scenarios without an asyncio.Queue row (skipped, with a note).
+NO_QUEUE_ROW = {"broadcast_idle_1000", "watch_8"}
+#: broadcast_idle_1000 names our rows: 1,000 idle subscribers (its alt row has 1).
+IDLE = "broadcast_idle_1000"
+IDLE_OURS = "Broadcast(64, drop_oldest), 1,000 idle subscribers"
 SELECT_SCENARIOS = {"select_2", "select_8"}
 SELECT_IDIOM = "Channel + asyncio.wait(FIRST_COMPLETED) over a get() task per channel"
 #: The labels of the ``alt`` and asyncio.Queue rows in each composition scenario.
@@ -70,6 +108,16 @@ COMPOSE_LABELS = {
         "asyncio.Queue + a forwarding task per input into one Queue",
     ),
     "get_many_100": ("Channel, a loop of await get()", "asyncio.Queue, a loop of await get()"),
+    "broadcast_100": (
+        "a Channel(64) per subscriber, the producer puts every item into each",
+        "an asyncio.Queue(64) per subscriber, every item into each, sentinels",
+    ),
+    "broadcast_idle_1000": ("the same Broadcast with 1 idle subscriber", ""),
+    "watch_8": ("a shared value + an asyncio.Event that set() sets and replaces", ""),
+    "lossy_put": (
+        "Channel(100): if full(): get_nowait(); then put_nowait()",
+        "asyncio.Queue(100): if full(): get_nowait(); then put_nowait()",
+    ),
 }
 FLOOR_VARIANTS: dict[str, str | None] = {
     key: None
@@ -95,7 +143,16 @@ ON_UVLOOP: set[str] = ON_ASYNCIO - {"trio"}
 SKIPPED_IN_CANCEL = {"anyio", "trio", "bare"}
 #: Not measured in the composition scenarios, and said so (1.4.1 has none of the features).
 SKIPPED_IN_COMPOSE = {"anyio", "trio", "floor", "bare"} | WITH_LEGACY
-MEMORY: set[str] = {"ours", "ours_views", "baseline", "queue", "anyio", "trio"} | WITH_LEGACY
+MEMORY: set[str] = {
+    "ours",
+    "ours_views",
+    "baseline",
+    "broadcast",
+    "subscriber",
+    "queue",
+    "anyio",
+    "trio",
+} | WITH_LEGACY
 SPREAD_KEYS = {"median", "q1", "q3", "min", "max"}
 
 
@@ -211,8 +268,12 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
         assert scenario["compose"] == compose
         assert scenario["channels"] == channels
         assert scenario["batch"] == (100 if key == "get_many_100" else None)
+        subscribers, unit = FANOUT.get(key, (None, "item"))
+        assert scenario["subscribers"] == subscribers
+        assert scenario["unit"] == ("waiting getter" if key in CANCEL_SCENARIOS else unit)
     assert _obj(doc["labels_per_scenario"]) == {
-        key: {"alt": alt, "queue": queue} for key, (alt, queue) in COMPOSE_LABELS.items()
+        key: {"alt": alt, "queue": queue} | ({"ours": IDLE_OURS} if key == IDLE else {})
+        for key, (alt, queue) in COMPOSE_LABELS.items()
     }
 
     sections = _obj(doc["sections"])
@@ -236,16 +297,25 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
                     assert isinstance(_obj(reason)["reason"], str)
             elif key in COMPOSE:
                 # HEAD, the baseline, has every feature: it is measured.
-                assert set(results) == (expected - SKIPPED_IN_COMPOSE) | {"alt"}, (section, key)
-                assert set(skipped) == expected & SKIPPED_IN_COMPOSE, (section, key)
-                feature = COMPOSE[key][0]
-                for value in skipped.values():
+                no_queue: set[str] = {"queue"} if key in NO_QUEUE_ROW else set()
+                measured = (expected - SKIPPED_IN_COMPOSE - no_queue) | {"alt"}
+                assert set(results) == measured, (section, key)
+                assert set(skipped) == expected & (SKIPPED_IN_COMPOSE | no_queue), (section, key)
+                feature = FEATURE_NAMES[COMPOSE[key][0]]
+                for impl, value in skipped.items():
                     reason = _obj(value)["reason"]
                     assert isinstance(reason, str)
-                    assert reason.startswith(f"has no {feature}()")
+                    if impl == "queue":
+                        assert reason.startswith("no asyncio.Queue row: ")
+                    else:
+                        assert reason.startswith(f"has no {feature}")
                 alt, queue = COMPOSE_LABELS[key]
                 assert _obj(results["alt"])["label"] == alt
-                assert _obj(results["queue"])["label"] == queue
+                if not no_queue:
+                    assert _obj(results["queue"])["label"] == queue
+                if key == IDLE:
+                    assert _obj(results["ours"])["label"] == IDLE_OURS
+                    assert _obj(results["ours_views"])["label"] == f"{IDLE_OURS}, through the views"
             else:
                 assert set(results) == expected, (section, key)
                 assert skipped == {}
@@ -285,7 +355,9 @@ def test_results_json(smoke: tuple[Path, str]) -> None:
                 versus = _obj(against[ours])
                 references = {"queue", "floor", "baseline"}
                 if key in COMPOSE:
-                    references = {"queue", "alt", "baseline"}
+                    references = {"alt", "baseline"}
+                    if key not in NO_QUEUE_ROW:
+                        references.add("queue")
                 elif key not in CANCEL_SCENARIOS:
                     references.add("bare")
                 assert set(versus) == references
@@ -314,18 +386,26 @@ def test_markdown_and_terminal_tables(smoke: tuple[Path, str]) -> None:
     assert "## idle memory per channel (tracemalloc)" in markdown
     baseline = f"aiochannel at {HEAD_SHORT}"
     for key, title in SCENARIOS.items():
-        assert f"| {title} | aiochannel (Channel methods) |" in markdown
+        ours = IDLE_OURS if key == IDLE else "aiochannel (Channel methods)"
+        assert f"| {title} | {ours} |" in markdown
         assert f"| {title} | {baseline} |" in markdown
         assert f"-- {title} (" in stdout
+        if key in FANOUT:
+            # --quick: 200 counted units each (broadcast_100: 2 items to 100 subscribers)
+            assert f"-- {title} (200 {FANOUT[key][1]}s, 1 repetition)" in stdout
         if key in COMPOSE:
             alt, queue = COMPOSE_LABELS[key]
-            feature = COMPOSE[key][0]
+            feature = FEATURE_NAMES[COMPOSE[key][0]]
             assert f"| {title} | {alt} |" in markdown
-            assert f"| {title} | {queue} |" in markdown
-            assert f"- {title}: ours / {alt} = " in markdown
-            assert f"- {title}: ours / {queue} = " in markdown
+            named = f"ours ({IDLE_OURS})" if key == IDLE else "ours"
+            assert f"- {title}: {named} / {alt} = " in markdown
+            if key in NO_QUEUE_ROW:
+                assert f"| {title} | asyncio.Queue | skipped: no asyncio.Queue row: " in markdown
+            else:
+                assert f"| {title} | {queue} |" in markdown
+                assert f"- {title}: ours / {queue} = " in markdown
             for peer in ("anyio memory object stream", "floor (guarantee-preserving hand-off)"):
-                assert f"| {title} | {peer} | skipped: has no {feature}() |" in markdown
+                assert f"| {title} | {peer} | skipped: has no {feature} |" in markdown
             if key in SELECT_SCENARIOS:
                 assert f"- {title}: {alt}: lost " in markdown
                 assert f"- {title}: {queue}: lost " in markdown
@@ -346,9 +426,10 @@ def test_markdown_and_terminal_tables(smoke: tuple[Path, str]) -> None:
         assert "ours / floor (MpmcFloor) = " in text
         assert "ours / asyncio.Queue = " in text
         assert f"ours vs {baseline} (before -> after): " in text
-    # (2 cancellation + 4 composition scenarios) x 2 loops; trio on the default loop only
-    assert stdout.count("skipped: anyio memory object stream: ") == 12
-    assert stdout.count("skipped: trio memory channel (trio loop): ") == 6
+    # (2 cancellation + 8 composition scenarios) x 2 loops; trio on the default loop only
+    assert stdout.count("skipped: anyio memory object stream: ") == 20
+    assert stdout.count("skipped: trio memory channel (trio loop): ") == 10
+    assert stdout.count("skipped: asyncio.Queue: no asyncio.Queue row: ") == 2 * 2
     assert stdout.count(": has no select()") == 2 * 2 * len(SKIPPED_IN_COMPOSE - {"trio"}) + 2
     assert ("aiochannel 1.4.1" in markdown) is LEGACY
     assert "== uvloop ==" in stdout
@@ -418,7 +499,7 @@ def test_a_baseline_without_the_features_is_skipped_there(tmp_path: Path) -> Non
     if _git("rev-parse", "--verify", "--quiet", f"{BEFORE_COMPOSITION}^{{commit}}") is None:
         pytest.skip(f"{BEFORE_COMPOSITION} is not in this clone's history")
     short = _git("rev-parse", "--short", BEFORE_COMPOSITION)
-    keys = ("spsc_unbounded", "select_2", "merge_4", "get_many_100")
+    keys = ("spsc_unbounded", "select_2", "merge_4", "get_many_100", "broadcast_100", "lossy_put")
     done = _run(
         "--quick",
         *(arg for key in keys for arg in ("--scenario", key)),
@@ -442,10 +523,10 @@ def test_a_baseline_without_the_features_is_skipped_there(tmp_path: Path) -> Non
     assert set(_obj(plain["results"])) == {"ours", "ours_views", "baseline", "queue"}
     assert "baseline" in _obj(_obj(plain["ours_against"])["ours"])
     for key in keys[1:]:
-        feature = COMPOSE[key][0]
+        feature = FEATURE_NAMES[COMPOSE[key][0]]
         scenario = _obj(section[key])
         assert set(_obj(scenario["results"])) == {"ours", "ours_views", "alt", "queue"}
-        reason = f"has no {feature}(): not measured in this scenario"
+        reason = f"has no {feature}: not measured in this scenario"
         assert _obj(scenario["skipped"]) == {
             "baseline": {"label": f"aiochannel at {short}", "reason": reason}
         }
