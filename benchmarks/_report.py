@@ -559,8 +559,9 @@ def _explain(results: Results) -> list[str]:
         "(two tasks done at once: the one not taken had taken an item); each run counts them; "
         "its ns/item (and every ratio) is per item put, and its ns per item received is given "
         "beside.",
-        "Fan-out scenarios, likewise: broadcast_100 (ns per delivered item, i.e. per item per "
-        "subscriber) against a Channel per subscriber that the producer puts every item into; "
+        "Fan-out scenarios, likewise: broadcast_1, _10 and _100 (ns per delivered item, i.e. "
+        "per item per subscriber) against a Channel per subscriber that the producer puts "
+        "every item into; "
         "watch_8 (ns per set) against a shared value and an asyncio.Event that each set sets and "
         "replaces; lossy_put (ns per put) against get_nowait() before each put_nowait() on a "
         "full Channel(100); broadcast_idle_1000 (ns per put_nowait) with 1,000 idle subscribers "

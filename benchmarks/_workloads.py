@@ -166,6 +166,30 @@ def _gcd(a: int, b: int) -> int:
     return a
 
 
+def _broadcast_scenario(subscribers: int) -> Scenario:
+    """Broadcast to ``subscribers``, against a channel (or a queue) per subscriber."""
+    to = f"{subscribers} subscriber{'s' if subscribers > 1 else ''}"
+    return Scenario(
+        key=f"broadcast_{subscribers}",
+        title=(
+            f"Broadcast(64) to {to}, 1 producer await put -> {subscribers} consumer"
+            f"{'s' if subscribers > 1 else ''} (ns per delivered item: items x subscribers)"
+        ),
+        short=f"Broadcast(64)\nto {subscribers}\n(per delivery)",
+        maxsize=64,
+        producers=1,
+        consumers=subscribers,
+        burst=0,
+        items=120_000,
+        floor=None,
+        compose="broadcast",
+        subscribers=subscribers,
+        alt_label="a Channel(64) per subscriber, the producer puts every item into each",
+        queue_label="an asyncio.Queue(64) per subscriber, every item into each, sentinels",
+        noun="delivered item",
+    )
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         key="spsc_unbounded",
@@ -315,25 +339,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         alt_label="Channel, a loop of await get()",
         queue_label="asyncio.Queue, a loop of await get()",
     ),
-    Scenario(
-        key="broadcast_100",
-        title=(
-            "Broadcast(64) to 100 subscribers, 1 producer await put -> 100 consumers "
-            "(ns per delivered item: items x subscribers)"
-        ),
-        short="Broadcast(64)\nto 100\n(per delivery)",
-        maxsize=64,
-        producers=1,
-        consumers=100,
-        burst=0,
-        items=120_000,
-        floor=None,
-        compose="broadcast",
-        subscribers=100,
-        alt_label="a Channel(64) per subscriber, the producer puts every item into each",
-        queue_label="an asyncio.Queue(64) per subscriber, every item into each, sentinels",
-        noun="delivered item",
-    ),
+    *(_broadcast_scenario(subscribers) for subscribers in (1, 10, 100)),
     Scenario(
         key="broadcast_idle_1000",
         title=(

@@ -45,6 +45,14 @@ SCENARIOS = {
     "select_8": "select() over 8 channels, maxsize 64 each, 1 producer round-robin -> 1 consumer",
     "merge_4": "merge() of 4 channels, maxsize 64 each, 1 producer each -> 1 consumer",
     "get_many_100": "get_many(100) on a full channel (maxsize 1000, refilled in bursts of 1000)",
+    "broadcast_1": (
+        "Broadcast(64) to 1 subscriber, 1 producer await put -> 1 consumer "
+        "(ns per delivered item: items x subscribers)"
+    ),
+    "broadcast_10": (
+        "Broadcast(64) to 10 subscribers, 1 producer await put -> 10 consumers "
+        "(ns per delivered item: items x subscribers)"
+    ),
     "broadcast_100": (
         "Broadcast(64) to 100 subscribers, 1 producer await put -> 100 consumers "
         "(ns per delivered item: items x subscribers)"
@@ -64,6 +72,8 @@ COMPOSE: dict[str, tuple[str, int | None]] = {
     "select_8": ("select", 8),
     "merge_4": ("merge", 4),
     "get_many_100": ("get_many", 1),
+    "broadcast_1": ("broadcast", None),
+    "broadcast_10": ("broadcast", None),
     "broadcast_100": ("broadcast", None),
     "broadcast_idle_1000": ("broadcast_idle", None),
     "watch_8": ("watch", None),
@@ -81,6 +91,8 @@ FEATURE_NAMES = {
 }
 #: The fan-out scenarios: subscribers, and what one counted unit is.
 FANOUT = {
+    "broadcast_1": (1, "delivered item"),
+    "broadcast_10": (10, "delivered item"),
     "broadcast_100": (100, "delivered item"),
     "broadcast_idle_1000": (1000, "put"),
     "watch_8": (8, "set"),
@@ -108,6 +120,14 @@ COMPOSE_LABELS = {
         "asyncio.Queue + a forwarding task per input into one Queue",
     ),
     "get_many_100": ("Channel, a loop of await get()", "asyncio.Queue, a loop of await get()"),
+    "broadcast_1": (
+        "a Channel(64) per subscriber, the producer puts every item into each",
+        "an asyncio.Queue(64) per subscriber, every item into each, sentinels",
+    ),
+    "broadcast_10": (
+        "a Channel(64) per subscriber, the producer puts every item into each",
+        "an asyncio.Queue(64) per subscriber, every item into each, sentinels",
+    ),
     "broadcast_100": (
         "a Channel(64) per subscriber, the producer puts every item into each",
         "an asyncio.Queue(64) per subscriber, every item into each, sentinels",
@@ -426,9 +446,9 @@ def test_markdown_and_terminal_tables(smoke: tuple[Path, str]) -> None:
         assert "ours / floor (MpmcFloor) = " in text
         assert "ours / asyncio.Queue = " in text
         assert f"ours vs {baseline} (before -> after): " in text
-    # (2 cancellation + 8 composition scenarios) x 2 loops; trio on the default loop only
-    assert stdout.count("skipped: anyio memory object stream: ") == 20
-    assert stdout.count("skipped: trio memory channel (trio loop): ") == 10
+    # (2 cancellation + 10 composition scenarios) x 2 loops; trio on the default loop only
+    assert stdout.count("skipped: anyio memory object stream: ") == 24
+    assert stdout.count("skipped: trio memory channel (trio loop): ") == 12
     assert stdout.count("skipped: asyncio.Queue: no asyncio.Queue row: ") == 2 * 2
     assert stdout.count(": has no select()") == 2 * 2 * len(SKIPPED_IN_COMPOSE - {"trio"}) + 2
     assert ("aiochannel 1.4.1" in markdown) is LEGACY

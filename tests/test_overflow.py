@@ -71,3 +71,20 @@ def test_the_default_waits() -> None:
 def test_bad_overflow_is_refused(maxsize: int, overflow: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Channel(maxsize, overflow=overflow)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+
+
+async def test_drop_oldest_behind_a_cancelled_getter_still_in_line() -> None:
+    """A cancelled getter left in the line (lazily) is passed before the buffer fills, so a
+    drop of the oldest finds no getter to serve: the items and the count come out right."""
+    ch: Channel[int] = Channel(1, overflow="drop_oldest")
+    first = asyncio.ensure_future(ch.get())
+    second = asyncio.ensure_future(ch.get())
+    await settle()
+    second.cancel()
+    await settle()
+    ch.put_nowait(1)  # promised to the first getter
+    ch.put_nowait(2)  # fills the buffer
+    ch.put_nowait(3)  # drops 2
+    assert await first == 1
+    assert second.cancelled()
+    assert (ch.get_nowait(), ch.statistics().dropped, ch.qsize()) == (3, 1, 0)

@@ -199,8 +199,10 @@ class Follower(Generic[T_co]):
     def wake(self) -> None:
         """Wake as many readers as there are free items; once drained, dismiss the rest."""
         getters = self.getters
-        while self.free() > 0 and wake_first(getters, True):
+        free = self.free()
+        while free > 0 and wake_first(getters, True):
             self.woken += 1
+            free -= 1
         if getters and self.drained() and not self.woken:
             wake_all(getters, False)
             getters.clear()
@@ -259,7 +261,10 @@ class Follower(Generic[T_co]):
         try:
             return self.read()
         finally:
-            self.wake()
+            if self.getters:
+                self.wake()
+            else:
+                self.note_waiting()
 
     def hang_up(self) -> None:
         if self.hung_up:
@@ -325,10 +330,9 @@ class Subscriber(Follows[T]):
         follower = self._sub
         if follower.free() > 0:
             return follower.read()
-        if follower.drained():
-            raise follower.closed_error()
         getter: Future[bool] = get_running_loop().create_future()
-        follower.enqueue(getter, getter.get_loop())
+        if not follower.enqueue(getter, getter.get_loop()):
+            return follower.take_ready()  # drained (raises), or freed by reaping a closed loop
         try:
             woken = await getter
         except BaseException:

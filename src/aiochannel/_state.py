@@ -560,6 +560,11 @@ class ChannelState(Generic[T]):
                 return True
             self.note_peak()  # before the buffer shrinks (see ``peak``)
             items.popleft()
+            # A full buffer has no getter in line (getters wait only on an empty one, and add()
+            # passes every one in line before it buffers an item): one item replaces another,
+            # and nothing the fast paths look at changes.
+            items.append(item)
+            return True
         if self.getters:
             self.check_thread()
         self.add(item)
