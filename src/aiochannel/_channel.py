@@ -227,7 +227,10 @@ class ChannelSender(ChannelEnd[T]):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """As ``__exit__``."""
+        """As ``__exit__``. Raises as ``close()``.
+
+        Cancellation: it never suspends, so a cancellation cannot interrupt it.
+        """
         self.close(exc_value)
 
 
