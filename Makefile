@@ -17,7 +17,7 @@ EXTRA_PYTHONS = $(shell for v in 10 11 12 13; do \
 # PATH: `make test` must work on a machine without Node.js.
 export PYRIGHT_PYTHON_GLOBAL_NODE = 0
 
-.PHONY: all demo test lint mypy pyright verifytypes pytest pytest-versions bench soak clean
+.PHONY: all demo test lint mypy pyright verifytypes pytest pytest-versions docs bench soak clean
 
 all: test
 
@@ -31,7 +31,7 @@ demo: $(STAMP)
 	$(PY) examples/quickstart.py
 	$(PY) examples/pipeline.py
 
-test: lint mypy pyright verifytypes pytest pytest-versions
+test: lint mypy pyright verifytypes pytest pytest-versions docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -82,6 +82,12 @@ pytest-versions:
 	done; \
 	echo "runtime suite ran on CPython $$ran"
 
+# The documentation site (issue 12) into docs/_build/html: Sphinx with warnings as errors, in
+# nitpicky mode (every cross-reference must resolve), without the network. The examples in the
+# pages are run by tests/test_docs_examples.py, not here.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -b html -W --keep-going -n -q docs docs/_build/html
+
 # Benchmarks (issue 5): installs the aiochannel 1.x peer pinned in pyproject.toml into
 # benchmarks/.legacy (the only step that may use the network), then runs every scenario and
 # writes benchmarks/results/{results.json,results.md,chart.png}. About 5.5 to 6.5 minutes on 2
@@ -101,4 +107,4 @@ soak: $(STAMP)
 	$(PY) tests/soak.py --seconds $(SECONDS)
 
 clean:
-	rm -rf $(VENV) .venv-3.* .mypy_cache .pytest_cache .coverage build dist
+	rm -rf $(VENV) .venv-3.* .mypy_cache .pytest_cache .coverage build dist docs/_build

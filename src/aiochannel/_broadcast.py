@@ -416,7 +416,12 @@ class Broadcast(Generic[T], ClosesOnExit):
         return clone
 
     async def join(self) -> None:
-        """Wait until the broadcast is closed and every subscriber has read everything."""
+        """Wait until the broadcast is closed and every subscriber has read everything.
+
+        Raises ``RuntimeError`` if tasks of another event loop wait on the broadcast.
+
+        Cancellation: a cancelled ``join()`` changed nothing.
+        """
         await self._hub.join()
 
     def __repr__(self) -> str:

@@ -123,6 +123,7 @@ class ClosesOnExit:
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        """Close this handle, with the exception that left the block as the error, if any."""
         self.close(exc_value)
 
     async def __aenter__(self) -> Self:
@@ -134,6 +135,10 @@ class ClosesOnExit:
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        """As ``__exit__``. Raises as ``close()``.
+
+        Cancellation: it never suspends, so a cancellation cannot interrupt it.
+        """
         self.close(exc_value)
 
 

@@ -353,7 +353,13 @@ class Subscriber(Follows[T]):
         raise ChannelEmpty("channel is empty")
 
     async def get_many(self, max_items: int) -> list[T]:
-        """Wait for one item, then read what else is there, up to ``max_items``."""
+        """Wait for one item, then read what else is there, up to ``max_items``.
+
+        Raises ``TypeError`` / ``ValueError`` for a ``max_items`` that is not an ``int >= 1``,
+        and otherwise as ``get()``.
+
+        Cancellation: a cancelled ``get_many()`` read nothing.
+        """
         limit = checked_max_items(max_items)
         taken = [await self.get()]
         return self._more(taken, limit)
@@ -384,7 +390,12 @@ class Subscriber(Follows[T]):
         return type(self)(follower.copy(), self._kind)
 
     async def join(self) -> None:
-        """Wait until the hub is closed and every subscriber has read everything."""
+        """Wait until the hub is closed and every subscriber has read everything.
+
+        Raises ``RuntimeError`` if tasks of another event loop wait on the hub.
+
+        Cancellation: a cancelled ``join()`` changed nothing.
+        """
         await self._sub.hub.join()
 
     def __aiter__(self) -> Self:
@@ -392,7 +403,10 @@ class Subscriber(Follows[T]):
 
     async def __anext__(self) -> T:
         """Like ``get()``, but raises ``StopAsyncIteration`` once closed and read to the end
-        without an error, or hung up."""
+        without an error, or hung up.
+
+        Cancellation: as for ``get()``.
+        """
         try:
             return await self.get()
         except ChannelClosed as exc:

@@ -125,6 +125,13 @@ def as_channel(
     receive end, cancels the generator's task and waits for it: no task outlives the block. If
     the body and the generator both raised, the body's exception propagates, with the
     generator's as its ``__context__`` (unless it already had one).
+
+    Raises ``TypeError`` / ``ValueError`` for a ``maxsize`` that is not an ``int >= 0``;
+    entering the same context manager twice raises ``RuntimeError``.
+
+    Cancellation: a block cancelled while it waits for the generator to stop still stops the
+    generator and waits for it before the cancellation propagates. A generator that ignores its
+    own cancellation is stopped anyway: its next put fails, since the receive end hung up.
     """
     size = checked_maxsize(maxsize)
 

@@ -163,8 +163,13 @@ class MergedReceiver(SourceGroup[T]):
 
     async def get_many(self, max_items: int) -> list[T]:
         """Wait for at least one item, then take every item available now, from any inputs, up
-        to ``max_items``, without waiting again. Raises as ``get()``; a ``get_many()`` that
-        raised took nothing."""
+        to ``max_items``, without waiting again.
+
+        Raises ``TypeError`` / ``ValueError`` for a ``max_items`` that is not an ``int >= 1``,
+        and otherwise as ``get()``; a ``get_many()`` that raised took nothing.
+
+        Cancellation: a cancelled ``get_many()`` took nothing from any input.
+        """
         limit = checked_max_items(max_items)
         taken = [await self.get()]
         return self._more(taken, limit)
@@ -201,7 +206,12 @@ class MergedReceiver(SourceGroup[T]):
         return type(self)(list(self._inputs))
 
     async def join(self) -> None:
-        """Wait until every input is closed and drained."""
+        """Wait until every input is closed and drained.
+
+        Raises as the inputs' ``join()``.
+
+        Cancellation: a cancelled ``join()`` changed nothing.
+        """
         for end in self._ends():
             await end.join()
 
@@ -210,7 +220,10 @@ class MergedReceiver(SourceGroup[T]):
 
     async def __anext__(self) -> T:
         """Like ``get()``, but raises ``StopAsyncIteration`` once every input is closed and
-        drained without an error, or this end hung up."""
+        drained without an error, or this end hung up.
+
+        Cancellation: as for ``get()``.
+        """
         try:
             return await self.get()
         except ChannelClosed as exc:
@@ -279,5 +292,8 @@ def merge(*channels: ReceiveChannel[object]) -> ReceiveChannel[object]:
 
     ``hang_up()`` gives up only the merged end; ``clone()`` makes another over the same inputs.
     Raises ``TypeError`` / ``ValueError`` as ``select()``.
+
+    Cancellation: a cancelled ``get()`` (or ``async for`` step, or ``get_many()``) on the merged
+    end took nothing from any input; an item promised to it goes back to its input.
     """
     return MergedReceiver(sources_of(channels, "merge"))

@@ -47,7 +47,10 @@ class SendChannel(Protocol[T_contra]):
         """Add ``item``, waiting for room if the channel is full.
 
         Raises ``ChannelClosed`` if this end or the channel is closed, or is closed while this
-        waits; the item is then not added. A cancelled ``put()`` added nothing.
+        waits; the item is then not added.
+
+        Cancellation: a cancelled ``put()`` added nothing; a ``put()`` that returned added
+        ``item`` exactly once.
         """
         ...
 
@@ -76,7 +79,13 @@ class SendChannel(Protocol[T_contra]):
         ...
 
     async def join(self) -> None:
-        """Wait until the channel is closed and drained."""
+        """Wait until the channel is closed and drained (for a ``Broadcast``: read by every
+        subscriber).
+
+        Raises ``RuntimeError`` if tasks of another event loop wait on the channel.
+
+        Cancellation: a cancelled ``join()`` changed nothing.
+        """
         ...
 
     def __enter__(self) -> Self: ...
@@ -86,7 +95,9 @@ class SendChannel(Protocol[T_contra]):
         exc_type: type[BaseException] | None,
         exc_value: BaseException | None,
         traceback: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        """Close this end; leaving by an exception closes it with that exception as the error."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -95,7 +106,12 @@ class SendChannel(Protocol[T_contra]):
         exc_type: type[BaseException] | None,
         exc_value: BaseException | None,
         traceback: TracebackType | None,
-    ) -> None: ...
+    ) -> None:
+        """As ``__exit__``. Raises as ``close()``.
+
+        Cancellation: it never suspends, so a cancellation cannot interrupt it.
+        """
+        ...
 
 
 @runtime_checkable
@@ -122,8 +138,11 @@ class ReceiveChannel(Protocol[T_co]):
     async def get(self) -> T_co:
         """Remove and return the oldest item, waiting for one if there is none.
 
-        Raises ``ChannelClosed`` once the channel is closed and drained, or this end hung up. A
-        cancelled ``get()`` took nothing.
+        Raises ``ChannelClosed`` once the channel is closed and drained, or this end hung up; a
+        subscriber of a ``Broadcast`` with ``overflow="drop_oldest"`` raises ``ChannelLagged``
+        if items were dropped before it read them.
+
+        Cancellation: a cancelled ``get()`` took nothing.
         """
         ...
 
@@ -137,7 +156,13 @@ class ReceiveChannel(Protocol[T_co]):
 
     async def get_many(self, max_items: int) -> Sequence[T_co]:
         """Wait for at least one item, then take every item available, oldest first, up to
-        ``max_items`` (a ``list`` at run time). A cancelled ``get_many()`` took nothing."""
+        ``max_items`` (a ``list`` at run time).
+
+        Raises ``TypeError`` if ``max_items`` is not an ``int``, ``ValueError`` if it is below 1,
+        and otherwise as ``get()``.
+
+        Cancellation: a cancelled ``get_many()`` took nothing.
+        """
         ...
 
     def get_nowait_many(self, max_items: int) -> Sequence[T_co]:
@@ -161,9 +186,21 @@ class ReceiveChannel(Protocol[T_co]):
         ...
 
     async def join(self) -> None:
-        """Wait until the channel is closed and drained."""
+        """Wait until the channel is closed and drained.
+
+        Raises ``RuntimeError`` if tasks of another event loop wait on the channel.
+
+        Cancellation: a cancelled ``join()`` changed nothing.
+        """
         ...
 
     def __aiter__(self) -> Self: ...
 
-    async def __anext__(self) -> T_co: ...
+    async def __anext__(self) -> T_co:
+        """The next item, as ``get()``; ends the iteration (``StopAsyncIteration``) once the
+        channel is closed and drained without an error, or this end hung up. A channel closed
+        with an error raises its ``ChannelClosed`` instead.
+
+        Cancellation: as for ``get()``.
+        """
+        ...

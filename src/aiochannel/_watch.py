@@ -205,7 +205,11 @@ class WatchSender(Generic[T], ClosesOnExit):
             )
 
     async def put(self, item: T) -> None:
-        """Set the value (never waits). Raises ``ChannelClosed`` if closed."""
+        """Set the value (never waits). Raises ``ChannelClosed`` if closed, and
+        ``RuntimeError`` if subscribers wait in another thread's loop.
+
+        Cancellation: it never suspends, so a cancellation cannot interrupt it.
+        """
         self._check_open()
         self._hub.set(item)
 
@@ -241,7 +245,12 @@ class WatchSender(Generic[T], ClosesOnExit):
         return self._hub.statistics(0)
 
     async def join(self) -> None:
-        """Wait until the watch is closed."""
+        """Wait until the watch is closed.
+
+        Raises ``RuntimeError`` if tasks of another event loop wait on the watch.
+
+        Cancellation: a cancelled ``join()`` changed nothing.
+        """
         await self._hub.join()
 
     def __repr__(self) -> str:
