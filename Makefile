@@ -7,12 +7,6 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 TYPE_VERSIONS := 3.10 3.11 3.12 3.13 3.14
-# Other CPythons to run the runtime suite on, found in pyenv or on PATH.
-EXTRA_PYTHONS = $(shell for v in 10 11 12 13; do \
-	  p=$$(ls $$HOME/.pyenv/versions/3.$$v.*/bin/python3.$$v 2>/dev/null | sort -V | tail -n 1); \
-	  [ -n "$$p" ] || p=$$(command -v python3.$$v 2>/dev/null); \
-	  [ -n "$$p" ] && echo $$p; done)
-
 # pyright runs on the Node.js that its nodejs extra installs as a wheel, never on one found on
 # PATH: `make test` must work on a machine without Node.js.
 export PYRIGHT_PYTHON_GLOBAL_NODE = 0
@@ -65,22 +59,28 @@ pytest: $(STAMP)
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report
 
-# The runtime suite on every other CPython found, each in a venv of its own.
+# The runtime suite on every other CPython found, each in a venv of its own, $(TEST_JOBS) at a
+# time; each version's report is printed in one piece.
+TEST_JOBS ?= 2
+python_of = $(shell p=$$(ls $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V | \
+	tail -n 1); [ -n "$$p" ] || p=$$(command -v python$(1) 2>/dev/null); echo $$p)
+OWN_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+OTHER_VERSIONS := $(foreach v,$(filter-out $(OWN_VERSION),3.10 3.11 3.12 3.13),\
+	$(if $(call python_of,$(v)),$(v)))
+
 pytest-versions:
-	@ran="$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])') (with coverage)"; \
-	for p in $(EXTRA_PYTHONS); do \
-	  v=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	  [ "$$v" = "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" ] && continue; \
-	  env=.venv-$$v; \
-	  if [ ! -f $$env/.installed ] || [ pyproject.toml -nt $$env/.installed ]; then \
-	    $$p -m venv $$env && $$env/bin/python -m pip install --quiet --upgrade pip && \
-	    $$env/bin/python -m pip install --quiet -e '.[test]' && touch $$env/.installed || exit 1; \
-	  fi; \
-	  echo "pytest on CPython $$v ($$p)"; \
-	  $$env/bin/python -m pytest -q -p no:cacheprovider || exit 1; \
-	  ran="$$ran, $$v"; \
-	done; \
-	echo "runtime suite ran on CPython $$ran"
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target \
+	  $(addprefix pytest-on-,$(OTHER_VERSIONS))
+	@echo "runtime suite ran on CPython $(OWN_VERSION) (with coverage) and on $(strip $(OTHER_VERSIONS))"
+
+pytest-on-%:
+	@p=$(call python_of,$*); env=.venv-$*; \
+	if [ ! -f $$env/.installed ] || [ pyproject.toml -nt $$env/.installed ]; then \
+	  $$p -m venv $$env && $$env/bin/python -m pip install --quiet --upgrade pip && \
+	  $$env/bin/python -m pip install --quiet -e '.[test]' && touch $$env/.installed || exit 1; \
+	fi; \
+	echo "pytest on CPython $* ($$p)"; \
+	$$env/bin/python -m pytest -q -p no:cacheprovider
 
 # The documentation site (issue 12) into docs/_build/html: Sphinx with warnings as errors, in
 # nitpicky mode (every cross-reference must resolve), without the network. The examples in the
