@@ -502,19 +502,32 @@ async def test_a_dropped_subscriber_hangs_up() -> None:
     assert w.statistics().open_receivers == 0
 
 
-def test_a_subscriber_dropped_in_another_thread_while_a_put_waits_is_left_as_it_is() -> None:
+def test_a_subscriber_dropped_in_another_thread_hangs_up_on_the_loop() -> None:
     b: Broadcast[int] = Broadcast(1)
     subs = [b.subscribe()]
     b.put_nowait(1)
 
-    async def main() -> tuple[bool, int]:
+    async def main() -> tuple[int, int]:
         putter = asyncio.ensure_future(b.put(2))
         await settle()
         thread = threading.Thread(target=subs.clear)
         thread.start()
         thread.join()
-        waiting = not putter.done()
-        putter.cancel()
-        return waiting, b.statistics().open_receivers
+        receivers_before = b.statistics().open_receivers  # nothing changed in that thread
+        await asyncio.wait_for(putter, GUARD)
+        return receivers_before, b.statistics().open_receivers
 
-    assert asyncio.run(main()) == (True, 1)
+    assert asyncio.run(main()) == (1, 0)
+
+
+def test_a_subscriber_dropped_after_its_loop_closed_hangs_up_at_once() -> None:
+    b: Broadcast[int] = Broadcast(1)
+    subs = [b.subscribe(), b.subscribe()]
+
+    async def wait_once() -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(subs[0].get(), 0.001)
+
+    asyncio.run(wait_once())  # binds the hub to a loop that is now closed
+    del subs[1]
+    assert b.statistics().open_receivers == 1

@@ -277,11 +277,19 @@ class Follower(Generic[T_co]):
 
     def __del__(self) -> None:
         # A subscriber dropped without hang_up() would hold a lossless broadcast back forever.
-        # Nothing waits on it (a reader holds its subscriber), so this only gives up its place;
-        # dropped in another thread while the hub's waiters wait, it is left as it is.
-        if not self.hung_up:
-            with suppress(RuntimeError):
-                self.hang_up()
+        # Nothing waits on it (a reader holds its subscriber), so hanging up only gives up its
+        # place. The garbage collector may call this in the middle of an operation on the hub,
+        # or in another thread: the hang-up is left to the loop of the hub's waiters, if one is
+        # bound and open (then nothing here touches the hub); with none, nothing can be waiting.
+        if self.hung_up:
+            return
+        loop_ref = self.hub.loop
+        loop = None if loop_ref is None else loop_ref()
+        if loop is None or loop.is_closed():
+            self.hang_up()
+            return
+        with suppress(RuntimeError):  # the loop closed meanwhile, in its own thread
+            loop.call_soon_threadsafe(self.hang_up)
 
 
 class Subscriber(Follows[T]):
@@ -378,7 +386,8 @@ class Subscriber(Follows[T]):
     def hang_up(self) -> None:
         """Unsubscribe; idempotent. Reads waiting on this subscriber raise ``ChannelClosed``, and
         ``async for`` over it ends; a ``Broadcast`` no longer waits for it. A subscriber that is
-        dropped (garbage) without it hangs up then."""
+        dropped (garbage) without it hangs up then: at once, or, if a task has waited on the hub,
+        on that task's loop, at its next iteration."""
         self._sub.hang_up()
 
     def clone(self) -> Self:
