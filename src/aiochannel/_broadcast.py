@@ -88,6 +88,24 @@ class BroadcastHub(Hub, Generic[T]):
     def offer(self, item: T) -> bool:
         """Add ``item`` if the slowest subscriber has room for it (or, lossy, dropping the oldest
         item); return whether it was added. Raises ``ChannelClosed`` if closed."""
+        buf = self.buf
+        if (
+            not self.followers
+            and len(buf) + self.granted < self.maxsize
+            and self.subscribers
+            and not self.closed
+        ):
+            # The common put, inlined: room, and no reader waiting to be woken (so no thread
+            # to check).
+            buf.append(item)
+            self.pending.append(self.subscribers)
+            if len(buf) > self.peak:  # noqa: PLR1730 (as in ChannelState)
+                self.peak = len(buf)
+            return True
+        return self.offer_slowly(item)
+
+    def offer_slowly(self, item: T) -> bool:
+        """``offer`` when a reader may be woken, there is no room, or nobody subscribes."""
         if self.closed:
             raise self.closed_error()
         if not self.subscribers:
@@ -121,7 +139,8 @@ class BroadcastHub(Hub, Generic[T]):
             buf.popleft()
             pending.popleft()
             self.head += 1
-        while self.room() > 0 and wake_first(self.putters, True):
+        putters = self.putters
+        while putters and self.room() > 0 and wake_first(putters, True):
             self.granted += 1
         if self.closed and not buf:
             self.wake_joiners()
@@ -357,10 +376,10 @@ class Broadcast(Generic[T], ClosesOnExit):
 
         Cancellation: a cancelled ``put()`` sent nothing; a slot granted to it passes on.
         """
-        self._check_open()
         hub = self._hub
-        if hub.offer(item):
+        if self._open and hub.offer(item):
             return
+        self._check_open()
         loop = get_running_loop()
         hub.bind(loop)
         putter = loop.create_future()
@@ -381,8 +400,8 @@ class Broadcast(Generic[T], ClosesOnExit):
     def put_nowait(self, item: T) -> None:
         """Send ``item`` now. Raises ``ChannelClosed`` as ``put()``, else ``ChannelFull`` if the
         slowest subscriber is ``maxsize`` items behind."""
-        self._check_open()
-        if not self._hub.offer(item):
+        if not (self._open and self._hub.offer(item)):
+            self._check_open()
             raise ChannelFull(f"channel is full (maxsize={self._hub.maxsize})")
 
     def close(self, error: BaseException | None = None) -> None:
