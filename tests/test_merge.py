@@ -395,3 +395,29 @@ async def test_a_batch_ends_at_a_failed_input_which_the_next_get_reports() -> No
     assert batches
     assert all(batch == [1] for batch in batches)
     assert all(cause is boom for cause in causes)
+
+
+async def test_async_for_takes_what_is_there_then_waits_and_ends_as_get_does() -> None:
+    a: Channel[int] = Channel()
+    b: Channel[int] = Channel()
+    for i in range(3):
+        a.put_nowait(i)
+    merged = merge(a, b)
+    seen: list[int] = []
+
+    async def iterate() -> None:  # 0, 1, 2 at once, then 3 after a wait, then b's error
+        async for item in merged:
+            seen.append(item)
+            if item == 2:
+                asyncio.get_running_loop().call_soon(a.put_nowait, 3)
+            if item == 3:
+                a.close()
+                asyncio.get_running_loop().call_soon(b.close, KeyError("b failed"))
+
+    with pytest.raises(ChannelClosed) as info:
+        await asyncio.wait_for(iterate(), GUARD)
+    assert seen == [0, 1, 2, 3]
+    assert isinstance(info.value.__cause__, KeyError)
+    hung_up = merge(Channel[int]())
+    hung_up.hang_up()
+    assert [item async for item in hung_up] == []

@@ -224,6 +224,10 @@ class MergedReceiver(SourceGroup[T]):
 
         Cancellation: as for ``get()``.
         """
+        if not self._hung_up:
+            ready = self._poll()  # as get() does first, without its coroutine
+            if ready is not None:
+                return ready[0]
         try:
             return await self.get()
         except ChannelClosed as exc:
