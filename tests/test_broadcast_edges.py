@@ -14,10 +14,12 @@ from _support import close_stranded, settle
 
 from aiochannel import (
     Broadcast,
+    Channel,
     ChannelClosed,
     ChannelEmpty,
     ChannelLagged,
     ReceiveChannel,
+    Selected,
     Watch,
     merge,
     select,
@@ -531,3 +533,133 @@ def test_a_subscriber_dropped_after_its_loop_closed_hangs_up_at_once() -> None:
     asyncio.run(wait_once())  # binds the hub to a loop that is now closed
     del subs[1]
     assert b.statistics().open_receivers == 1
+
+
+# -- found by review: hang-ups of woken readers, lags in batches, re-entry, threads ---------------
+
+
+@pytest.mark.parametrize("hub", ["Broadcast", "Watch"])
+async def test_a_reader_woken_and_not_resumed_when_its_subscriber_hangs_up_reads_nothing(
+    hub: str,
+) -> None:
+    b: Broadcast[str] = Broadcast(4)
+    w = Watch("")
+    sub, other = (b.subscribe(), b.subscribe()) if hub == "Broadcast" else (w.subscribe(), None)
+    if hub == "Watch":
+        sub.get_nowait()
+    selector, reader = spawn([select(sub), sub.get()])
+    await settle()
+    if hub == "Broadcast":
+        b.put_nowait("x")  # wakes both
+        b.put_nowait("y")
+    else:
+        w.set("x")  # wakes the select
+    sub.hang_up()  # before they resume
+    selected, got = await outcomes([selector, reader])
+    assert got == "ChannelClosed: this receive handle has hung up"
+    assert isinstance(selected, Selected)
+    assert selected.closed
+    assert sub.statistics().waiting_getters == 0
+    with pytest.raises(ChannelClosed):
+        sub.get_nowait()
+    if other is not None:  # the items were not counted off twice
+        assert (other.qsize(), other.get_nowait_many(5), b.qsize()) == (2, ["x", "y"], 0)
+    else:
+        viewer, ch = w.subscribe(), Channel[str]()
+        ch.put_nowait("c")
+        assert merge(ch, viewer).get_nowait_many(5) == ["c", "x"]
+
+
+async def test_a_batch_of_a_merged_end_stops_before_a_subscriber_that_missed_items() -> None:
+    ch: Channel[str] = Channel()
+    b: Broadcast[str] = Broadcast(1, overflow="drop_oldest")
+    sub = b.subscribe()
+    b.put_nowait("1")
+    b.put_nowait("2")  # sub missed "1"
+    ch.put_nowait("a")
+    ch.put_nowait("b")
+    merged = merge(ch, sub)
+    assert merged.get_nowait_many(10) == ["a"]  # stops at the lagged input, losing nothing
+    with pytest.raises(ChannelLagged) as info:
+        merged.get_nowait_many(10)  # the next get says so, and takes nothing
+    assert info.value.missed == 1
+    assert sorted(merged.get_nowait_many(10)) == ["2", "b"]
+
+
+def test_a_subscriber_freed_while_the_head_is_released_hangs_up_cleanly() -> None:
+    """The only reference to a subscriber is in an item: releasing that item frees it, and its
+    hang-up (at once: no loop bound) runs in the middle of the release."""
+
+    class Box:
+        sub: ReceiveChannel[object] | None = None
+
+    b: Broadcast[object] = Broadcast(8)
+    a, c = b.subscribe(), b.subscribe()
+    box = Box()
+    b.put_nowait(box)
+    box.sub = b.subscribe()
+    del box
+    b.put_nowait("x1")
+    b.put_nowait("x2")
+    assert isinstance(a.get_nowait(), Box)
+    c.hang_up()  # releases the box, which hangs up box.sub
+    assert [a.get_nowait(), a.get_nowait()] == ["x1", "x2"]
+    assert (b.statistics().open_receivers, b.qsize()) == (1, 0)
+    with pytest.raises(ChannelEmpty):
+        a.get_nowait()
+
+
+def test_reading_the_head_from_another_thread_while_a_put_waits_is_refused() -> None:
+    b: Broadcast[int] = Broadcast(1)
+    sub = b.subscribe()
+    b.put_nowait(1)
+
+    async def main() -> tuple[str, int, bool]:
+        putter = asyncio.ensure_future(b.put(2))
+        await settle()
+        outcome: list[str] = []
+
+        def read() -> None:
+            try:
+                outcome.append(repr(sub.get_nowait()))
+            except RuntimeError as exc:
+                outcome.append(type(exc).__name__)
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+        waiting = not putter.done()
+        assert sub.get_nowait() == 1  # nothing was taken by the refused read
+        await asyncio.wait_for(putter, GUARD)
+        return outcome[0], sub.get_nowait(), waiting
+
+    assert asyncio.run(main()) == ("RuntimeError", 2, True)
+
+
+def test_a_reader_that_timed_out_leaves_nothing_for_other_threads_to_trip_on() -> None:
+    """Nothing waits once the reads timed out: a put or a set from another thread, while the
+    loop still runs, is accepted (as for a channel)."""
+    b: Broadcast[int] = Broadcast(2)
+    w = Watch(0)
+    subs = [b.subscribe(), w.subscribe()]
+    subs[1].get_nowait()
+    errors: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            b.put_nowait(1)
+            w.set(1)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    async def main() -> None:
+        for sub in subs:
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(sub.get(), 0.001)
+        thread = threading.Thread(target=produce)
+        thread.start()
+        thread.join()
+
+    asyncio.run(main())
+    assert errors == []
+    assert (subs[0].get_nowait(), subs[1].get_nowait()) == (1, 1)

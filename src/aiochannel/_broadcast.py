@@ -114,10 +114,10 @@ class BroadcastHub(Hub, Generic[T]):
             if not self.lossy:
                 return False
             self.check_thread()
-            self.buf.popleft()
             self.pending.popleft()
             self.head += 1
             self.dropped += 1
+            self.buf.popleft()  # last: see release()
         else:
             self.check_thread()
         self.append(item)
@@ -136,9 +136,11 @@ class BroadcastHub(Hub, Generic[T]):
         """Drop the items every subscriber has read; grant the room to waiting putters."""
         buf, pending = self.buf, self.pending
         while pending and pending[0] <= 0:
-            buf.popleft()
             pending.popleft()
             self.head += 1
+            # Last, with the rest consistent: dropping the item may drop the last reference to a
+            # subscriber, whose finaliser may hang it up (see Follower.__del__) right here.
+            buf.popleft()
         putters = self.putters
         while putters and self.room() > 0 and wake_first(putters, True):
             self.granted += 1
@@ -229,12 +231,17 @@ class BroadcastFollower(Follower[T]):
         # Behind the head once lagged: the dropped items are not there to read.
         return b.head + len(b.buf) - max(self.cursor, b.head)
 
+    def lagged(self) -> bool:
+        return self.cursor < self.b.head and not self.hung_up
+
     def read(self) -> T:
         b = self.b
         i = self.cursor - b.head
         if i < 0:  # lossy: items it had not read were dropped
             self.cursor = b.head
             raise ChannelLagged(-i)
+        if i == 0 and (b.putters or b.joiners):
+            b.check_thread()  # reading the head may release it, and wake them
         item = b.buf[i]
         pending = b.pending
         pending[i] -= 1
@@ -276,7 +283,12 @@ class BroadcastSubscriber(Subscriber[T]):
         follower = self._follower_of_broadcast
         b = follower.b
         i = follower.cursor - b.head
-        if i >= 0 and i + follower.woken < len(b.buf) and not follower.hung_up:
+        if (
+            i >= 0
+            and i + follower.woken < len(b.buf)
+            and not follower.hung_up
+            and (i or not (b.putters or b.joiners))  # else read() checks the thread first
+        ):
             item = b.buf[i]
             pending = b.pending
             pending[i] -= 1
@@ -290,7 +302,12 @@ class BroadcastSubscriber(Subscriber[T]):
         follower = self._follower_of_broadcast
         b = follower.b
         i = follower.cursor - b.head
-        if i >= 0 and i + follower.woken < len(b.buf) and not follower.hung_up:
+        if (
+            i >= 0
+            and i + follower.woken < len(b.buf)
+            and not follower.hung_up
+            and (i or not (b.putters or b.joiners))  # else read() checks the thread first
+        ):
             item = b.buf[i]
             pending = b.pending
             pending[i] -= 1

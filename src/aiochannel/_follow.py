@@ -2,11 +2,13 @@
 their own, instead of sharing one buffer with other receivers.
 
 A ``Follower`` is one subscriber's state: its readers' line, and how many of them were woken and
-have not resumed (``woken``). Each woken reader has one item reserved by that count, so readers of
-one subscriber are served in arrival order and ``*_nowait`` cannot take an item a woken reader was
-woken for; a cancelled woken reader passes its turn on. Nothing is taken from the hub when a reader
-is woken: it reads at the subscriber's position when it resumes, so cancellation never loses or
-duplicates an item for a subscriber. A hub binds its waiters to one event loop, as a channel does.
+have not resumed (``woken``). Readers of one subscriber are woken in arrival order, and each woken
+reader has one item reserved by that count: ``*_nowait`` cannot take the items woken readers are
+owed. The count reserves an item, not a particular one: nothing is taken from the hub when a
+reader is woken, and it reads at the subscriber's position when it resumes, so the items go out in
+order, to readers in the order they resume (with one reader per subscriber, the usual case, that
+is the same thing). So cancellation never loses or duplicates an item for a subscriber; a cancelled
+woken reader passes its turn on. A hub binds its waiters to one event loop, as a channel does.
 """
 
 from __future__ import annotations
@@ -236,6 +238,10 @@ class Follower(Generic[T_co]):
         self.hub.followers[self] = None
         return True
 
+    def lagged(self) -> bool:
+        """Whether the next read reports missed items (``ChannelLagged``) instead of an item."""
+        return False
+
     def ready(self) -> bool:
         return self.free() > 0 or self.drained()
 
@@ -250,6 +256,8 @@ class Follower(Generic[T_co]):
     def withdraw(self, entry: Waiter) -> None:
         if self.hub.ours(entry):
             self.dead = leave_line(self.getters, entry, self.dead)
+            if not self.getters:  # the last one left: the hub need not keep this follower
+                self.note_waiting()
 
     def abandon_getter(self, getter: Waiter) -> None:
         """A reader whose wait raised (cancelled): leave the line, or pass its turn on."""
@@ -266,6 +274,8 @@ class Follower(Generic[T_co]):
         waiting that can be served, or dismiss them once this subscriber is drained."""
         self.woken -= 1
         try:
+            if self.hung_up:  # since it was woken: it reads nothing
+                raise self.closed_error()
             return self.read()
         finally:
             if self.getters:
@@ -279,8 +289,12 @@ class Follower(Generic[T_co]):
         self.hub.check_thread()
         self.hung_up = True
         self.leave()
-        self.woken = 0
-        self.wake()  # dismisses every reader
+        # Readers waiting are dismissed; those woken and not resumed keep their count until
+        # they resume, and read nothing (see ``claim``).
+        getters = self.getters
+        wake_all(getters, False)
+        getters.clear()
+        self.note_waiting()
 
     def __del__(self) -> None:
         # A subscriber dropped without hang_up() would hold a lossless broadcast back forever.

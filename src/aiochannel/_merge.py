@@ -54,8 +54,8 @@ class MergedReceiver(SourceGroup[T]):
     def _poll(self, keep_errors: bool = False) -> tuple[T] | None:
         """Take from the next input (in turn) that is ready now: ``(item,)``, or ``None`` if
         none is. An input found closed and drained is dropped, or raises its error; with
-        ``keep_errors``, an input closed with an error stops the poll instead (``None``), and is
-        left for the next get to report."""
+        ``keep_errors``, an input closed with an error, or a subscriber that missed items, stops
+        the poll instead (``None``), and is left for the next get to report."""
         while True:
             inputs = self._inputs
             n = len(inputs)
@@ -65,6 +65,8 @@ class MergedReceiver(SourceGroup[T]):
                 source = inputs[i]
                 state = source.state
                 if state.ready():
+                    if keep_errors and state.lagged():
+                        return None  # a subscriber that missed items: the next get says so
                     self._next = i + 1
                     try:
                         return (state.take_ready(),)

@@ -95,6 +95,8 @@ class Selectable(Protocol[T_co]):
 
     def take_ready(self) -> T_co: ...
 
+    def lagged(self) -> bool: ...
+
     def enqueue_entry(self, entry: Waiter, handle: object, loop: AbstractEventLoop) -> bool: ...
 
     def withdraw(self, entry: Waiter) -> None: ...
@@ -367,7 +369,10 @@ async def wait_for_one(
             return source, source.closed_error()
         if not wait.future.result():
             return source, source.closed_error()
-        return source, (source.state.claim(),)
+        try:
+            return source, (source.state.claim(),)
+        except ChannelClosed as closed:  # a subscriber that hung up since it woke the select
+            return source, closed
 
 
 def _withdraw(sources: list[Source[T]], entries: list[Entry], winner: int) -> None:
@@ -457,7 +462,10 @@ async def select(*channels: ReceiveChannel[object], biased: bool = False) -> Sel
 
     Raises ``TypeError`` for an object that is not a receive end of this library, ``ValueError``
     for no ends or the same end twice, and ``RuntimeError`` as ``get()`` does (tasks of another
-    event loop waiting on one of the channels).
+    event loop waiting on one of the channels). A subscriber of a lossy ``Broadcast`` that missed
+    items is chosen as a ready end would be, and its ``ChannelLagged`` is raised (nothing taken;
+    ``get()`` on that subscriber goes on from the oldest item kept); pass such subscribers
+    separately, or catch it, to tell which one lagged.
 
     Cancellation: a cancelled ``select()`` took nothing from any channel; an item that had been
     promised to it goes back to its channel (to the next waiting getter, or the head). A select

@@ -736,6 +736,10 @@ class ChannelState(Generic[T]):
         stand-in) is closed and drained."""
         return bool(self.items) or (self.closed and not self.promised)
 
+    def lagged(self) -> bool:
+        """Whether ``take_ready`` would report missed items instead (never, for a channel)."""
+        return False
+
     def take_ready(self) -> T:
         """What ``get_nowait`` returns (or raises) when ``ready()``."""
         if self.items:
