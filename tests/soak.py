@@ -5,6 +5,9 @@ Each round draws a seed and, on the default loop and on uvloop, runs
   the seed also picks its shape), and
 * a random walk of the model test (``test_model.random_walk``: the channel against the reference
   model, operation by operation);
+* the randomized runs of handles, composition, stranded waiters, and fan-out (``test_broadcast``:
+  subscribers of a lossless or lossy Broadcast joining, lagging, leaving and cancelled, some read
+  by two tasks; Watch subscribers with several readers and timeouts);
 and every tenth round the hypothesis state machine of ``test_model`` with fresh examples.
 
 A failure prints its seed and the command that replays it, and the run goes on; the exit status
@@ -29,6 +32,10 @@ import uvloop
 from _stress_support import Scenario, run_composition, run_handles, run_scenario, run_stranded
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
+from test_broadcast import (
+    test_subscribers_joining_lagging_leaving_and_cancelled,
+    test_watch_subscribers_with_several_readers_and_timeouts,
+)
 from test_model import LOOPS, AsyncioChannelMachine, UvloopChannelMachine, random_walk
 
 WALK_EPISODES = 100
@@ -58,6 +65,19 @@ def composition(seed: int, kind: str) -> None:
         asyncio.run(main)
     else:
         uvloop.run(main)
+
+
+def fanout(seed: int, kind: str) -> None:
+    """The randomized Broadcast run (lossless or lossy, by the seed), then the Watch one."""
+
+    async def main() -> None:
+        await test_subscribers_joining_lagging_leaving_and_cancelled(seed, lossy=seed % 2 == 1)
+        await test_watch_subscribers_with_several_readers_and_timeouts(seed)
+
+    if kind == "asyncio":
+        asyncio.run(main())
+    else:
+        uvloop.run(main())
 
 
 def stranded(seed: int, kind: str) -> None:
@@ -90,6 +110,7 @@ def soak(seconds: float) -> int:
             ("stress", stress),
             ("handles", handles),
             ("composition", composition),
+            ("fanout", fanout),
             ("stranded", stranded),
             ("walk", walk),
         ]
@@ -126,6 +147,7 @@ def main() -> int:
     parser.add_argument("--replay-handles", type=int, metavar="SEED")
     parser.add_argument("--replay-stranded", type=int, metavar="SEED")
     parser.add_argument("--replay-composition", type=int, metavar="SEED")
+    parser.add_argument("--replay-fanout", type=int, metavar="SEED")
     parser.add_argument("--loop", choices=list(LOOPS), default="asyncio")
     args = parser.parse_args()
     if args.replay_stress is not None:
@@ -138,6 +160,7 @@ def main() -> int:
         (args.replay_handles, handles),
         (args.replay_stranded, stranded),
         (args.replay_composition, composition),
+        (args.replay_fanout, fanout),
     ):
         if seed is not None:
             check(seed, args.loop)
